@@ -1,0 +1,247 @@
+"""Safe expressions for automatic checks, vetoes and measures.
+
+Rule packs are data that anyone can send a community, so an expression must never reach Python.
+We never call ``eval``. Expressions are evaluated by simpleeval (a well-kept sandboxed evaluator,
+pinned >= 1.0.8 after its fixed escapes), and before that we parse them ourselves and accept only a
+small grammar:
+
+* names: ``facts.<fact>`` and ``thresholds.<threshold>`` declared by the pack, ``true``/``false``;
+* operators: ``+ - * /``, comparisons, ``and``/``or``/``not``, parentheses;
+* functions: min, max, abs, ceil, floor, round, mean;
+* numeric literals: only 0, 1 and the unit conversions 100 and 1000 — any other number is a
+  threshold, declared once in the pack with its source.
+
+Attribute access (other than the ``facts.``/``thresholds.`` namespaces), subscripts, strings,
+lambdas, comprehensions and every other construct are rejected with a Chinese message. Dotted
+names are rewritten to plain simpleeval names, and float literals to ``Fraction`` so that
+arithmetic is exact (0.9 compares equal to 0.9, not to 0.9000000000000001).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from simpleeval import SimpleEval
+
+from .diagnostics import nearest
+
+Number = int | Fraction
+Value = Number | bool
+
+ALLOWED_LITERALS: frozenset[int] = frozenset({0, 1, 100, 1000})
+
+
+def _mean(*values: Number) -> Fraction:
+    if not values:
+        raise ValueError("mean() 至少需要一个参数")
+    return Fraction(sum(values, Fraction(0))) / len(values)
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min,
+    "max": max,
+    "abs": abs,
+    "ceil": math.ceil,
+    "floor": math.floor,
+    "round": round,
+    "mean": _mean,
+}
+
+_BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
+_NAMESPACES = ("facts", "thresholds")
+_ALLOWED_NODES = (
+    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+    ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Compare, ast.Eq, ast.NotEq, ast.Lt,
+    ast.LtE, ast.Gt, ast.GtE, ast.Call, ast.Name, ast.Attribute, ast.Constant, ast.Load,
+)
+_NODE_NAMES = {
+    ast.Subscript: "下标访问 [ ]",
+    ast.Lambda: "lambda",
+    ast.IfExp: "条件表达式 if/else",
+    ast.ListComp: "列表推导",
+    ast.GeneratorExp: "生成器表达式",
+    ast.DictComp: "字典推导",
+    ast.SetComp: "集合推导",
+    ast.List: "列表",
+    ast.Tuple: "元组",
+    ast.Dict: "字典",
+    ast.Set: "集合",
+    ast.NamedExpr: "赋值表达式 :=",
+    ast.JoinedStr: "格式化字符串",
+    ast.Starred: "星号展开",
+    ast.Pow: "乘方 **",
+    ast.Mod: "取余 %",
+    ast.FloorDiv: "整除 //",
+    ast.BitAnd: "位运算",
+    ast.BitOr: "位运算",
+    ast.BitXor: "位运算",
+    ast.LShift: "位运算",
+    ast.RShift: "位运算",
+    ast.Invert: "位运算",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Await: "await",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression is not allowed or cannot be evaluated; the message is Chinese."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A checked, rewritten expression ready for repeated evaluation."""
+
+    source: str
+    tree: ast.Expression
+    facts: tuple[str, ...]  # fact names read, in order of first use
+    thresholds: tuple[str, ...]
+    _fact_vars: tuple[tuple[str, str], ...]  # (simpleeval name, fact name)
+    _threshold_vars: tuple[tuple[str, str], ...]
+
+    def missing(self, facts: Mapping[str, Any]) -> list[str]:
+        """The facts this expression reads that are absent (None) in ``facts``."""
+        return [name for name in self.facts if facts.get(name) is None]
+
+    def evaluate(self, facts: Mapping[str, Value], thresholds: Mapping[str, Number]) -> Value:
+        """Evaluate with every fact present; raises ``ExpressionError`` on a runtime problem."""
+        names: dict[str, Any] = {var: facts[name] for var, name in self._fact_vars}
+        for var, name in self._threshold_vars:
+            names[var] = thresholds[name]
+        evaluator = _EVALUATOR
+        evaluator.names = names
+        try:
+            return evaluator.eval(self.source, previously_parsed=self.tree.body)  # type: ignore[no-any-return]
+        except ZeroDivisionError:
+            raise ExpressionError("计算时除数为零（相关数据为 0）") from None
+        except (TypeError, ValueError) as exc:
+            raise ExpressionError(f"计算出错：{exc}") from None
+
+
+def compile_expression(
+    source: str,
+    *,
+    facts: Mapping[str, Any] | None = None,
+    thresholds: Mapping[str, Any] | None = None,
+) -> Expression:
+    """Parse and check ``source``; with ``facts``/``thresholds`` given, names must be declared there."""
+    text = " ".join(str(source).split())
+    if not text:
+        raise ExpressionError("表达式为空")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
+        raise ExpressionError(f"表达式语法错误{('：' + col) if col else ''}：{text}") from None
+    checker = _Checker(facts, thresholds)
+    tree = checker.visit(tree)
+    ast.fix_missing_locations(tree)
+    if checker.errors:
+        raise ExpressionError("；".join(dict.fromkeys(checker.errors)))
+    return Expression(
+        source=text,
+        tree=tree,
+        facts=tuple(checker.fact_vars.values()),
+        thresholds=tuple(checker.threshold_vars.values()),
+        _fact_vars=tuple(checker.fact_vars.items()),
+        _threshold_vars=tuple(checker.threshold_vars.items()),
+    )
+
+
+def sample_value(kind: str) -> Value:
+    """A representative, non-zero value of a fact type, for dry-running expressions in validation."""
+    return {"integer": 7, "number": Fraction(15, 2), "ratio": Fraction(9, 10), "boolean": True}[kind]
+
+
+class _Checker(ast.NodeTransformer):
+    def __init__(self, facts: Mapping[str, Any] | None, thresholds: Mapping[str, Any] | None):
+        self.declared = {"facts": facts, "thresholds": thresholds}
+        self.errors: list[str] = []
+        self.fact_vars: dict[str, str] = {}
+        self.threshold_vars: dict[str, str] = {}
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        if not isinstance(node, _ALLOWED_NODES):
+            kind = _NODE_NAMES.get(type(node), type(node).__name__)
+            self.errors.append(f"不允许使用「{kind}」")
+            return node
+        return super().generic_visit(node)
+
+    def visit_Constant(self, node: ast.Constant) -> ast.AST:
+        value = node.value
+        if isinstance(value, bool) or value is None or isinstance(value, str | bytes | complex):
+            self.errors.append(f"不允许使用常量「{value!r}」（真假值请写 true/false）")
+            return node
+        number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+        if number not in ALLOWED_LITERALS:
+            self.errors.append(
+                f"数字 {value} 没有出处：请在 pack.yaml 的 thresholds 中定义它并注明 source，"
+                f"再用 thresholds.<名称> 引用（表达式中只允许 0、1、100、1000）"
+            )
+        return ast.copy_location(ast.Constant(value=int(number)), node)
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in _BOOL_NAMES:
+            return ast.copy_location(ast.Constant(value=_BOOL_NAMES[node.id]), node)
+        if node.id in _NAMESPACES:
+            self.errors.append(f"「{node.id}」后面应接名称，如 {node.id}.households")
+        elif node.id in FUNCTIONS:
+            self.errors.append(f"函数「{node.id}」后面应接括号和参数")
+        else:
+            self.errors.append(
+                f"不认识的名称「{node.id}」：数据请写 facts.<名称>，阈值请写 thresholds.<名称>"
+            )
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        parts: list[str] = []
+        current: ast.expr = node
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not (isinstance(current, ast.Name) and current.id in _NAMESPACES):
+            self.errors.append(f"不允许访问属性「.{node.attr}」（只能引用 facts.<名称> 或 thresholds.<名称>）")
+            return node
+        namespace = current.id
+        name = ".".join(reversed(parts))
+        if any(part.startswith("_") for part in parts):
+            self.errors.append(f"不允许访问以下划线开头的名称「{name}」")
+            return node
+        declared = self.declared[namespace]
+        if declared is not None and name not in declared:
+            label = "数据项" if namespace == "facts" else "阈值"
+            hint = nearest(name, declared)
+            self.errors.append(f"{namespace}.{name} 不是规则包中声明的{label}{hint}")
+        table = self.fact_vars if namespace == "facts" else self.threshold_vars
+        var = next((v for v, n in table.items() if n == name), None)
+        if var is None:
+            var = f"{namespace[0].upper()}{len(table)}"
+            table[var] = name
+        return ast.copy_location(ast.Name(id=var, ctx=ast.Load()), node)
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        func = node.func
+        if not isinstance(func, ast.Name):
+            self.errors.append("不允许调用方法或属性（只能调用 " + "、".join(FUNCTIONS) + "）")
+            return node
+        if func.id not in FUNCTIONS:
+            self.errors.append(f"不允许调用函数「{func.id}」（可用函数：{'、'.join(FUNCTIONS)}）")
+            return node
+        if node.keywords:
+            self.errors.append(f"函数「{func.id}」不接受命名参数")
+            return node
+        if not node.args:
+            self.errors.append(f"函数「{func.id}」缺少参数")
+            return node
+        node.args = [self.visit(arg) for arg in node.args]
+        return node
+
+
+_EVALUATOR = SimpleEval(functions=FUNCTIONS, names={})

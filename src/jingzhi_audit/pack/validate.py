@@ -1,0 +1,363 @@
+"""Rules that span a pack's files: IDs, nesting, counts, points, expressions, ratings, sources.
+
+Every problem is reported with the file and line of the value it is about, and all of them are
+collected in one run. Warnings (unused facts, stray spaces in Chinese text) do not fail validation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from fractions import Fraction
+from itertools import pairwise
+from pathlib import Path
+
+from ..diagnostics import nearest
+from ..errors import Problem
+from ..expr import Expression, ExpressionError, compile_expression, sample_value
+from ..yamlio import Document, Loc, display_path
+from .loader import Pack, RawPack, pack_sha256
+from .model import Category, Clause, Item, PackMeta, Scale, Source
+
+_CJK_GAP = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+
+
+def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
+    """Cross-file validation of what ``read_pack`` produced."""
+    problems = list(raw.problems)
+    meta, meta_doc = raw.meta, raw.meta_doc
+    if meta is None or meta_doc is None or any(c is None for c in raw.categories):
+        return None, problems  # schema errors first: cross-file rules would only echo them
+    categories: list[Category] = [c for c in raw.categories if c is not None]
+    v = _Validator(raw.folder, meta, meta_doc, categories, raw.category_docs)
+    v.run()
+    problems.extend(v.problems)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    pack = Pack(
+        meta=meta,
+        categories=categories,
+        folder=raw.folder,
+        files=[meta_doc.path, *(d.path for d in raw.category_docs)],
+        sha256=pack_sha256(raw.folder, [meta_doc.path, *(d.path for d in raw.category_docs)]),
+        thresholds=v.thresholds,
+        expressions=v.expressions,
+        scales=v.scales,
+        index=v.index,
+    )
+    return pack, problems
+
+
+class _Validator:
+    def __init__(self, folder: Path, meta: PackMeta, meta_doc: Document,
+                 categories: list[Category], docs: list[Document]) -> None:
+        self.folder = folder
+        self.meta = meta
+        self.meta_doc = meta_doc
+        self.categories = categories
+        self.docs = docs
+        self.problems: list[Problem] = []
+        self.thresholds = {k: Fraction(t.value) for k, t in meta.thresholds.items()}
+        self.expressions: dict[str, Expression] = {}
+        self.scales: dict[str, Scale] = {}
+        self.index: dict[str, tuple[Category, Item, Clause]] = {}
+        self.used_facts: set[str] = set()
+        self.used_thresholds: set[str] = set()
+        self._doc_texts: dict[str, str | None] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def error(self, doc: Document, loc: Loc, field: str | None, message: str) -> None:
+        self.problems.append(doc.problem(loc, field, message))
+
+    def warn(self, doc: Document, loc: Loc, field: str | None, message: str) -> None:
+        self.problems.append(doc.problem(loc, field, message, severity="warning"))
+
+    def run(self) -> None:
+        self.named_scales = {
+            name: resolved
+            for name, scale in self.meta.scales.items()
+            if (resolved := self.resolve_scale(self.meta_doc, ("scales", name), f"scales.{name}", scale))
+        }
+        self.check_structure()
+        self.check_counts()
+        self.check_points()
+        self.check_meta_expressions()
+        self.check_ratings()
+        self.check_unused()
+
+    # -- structure -----------------------------------------------------------------------------
+    def check_structure(self) -> None:
+        seen: dict[str, str] = {}
+
+        def claim(ident: str, doc: Document, loc: Loc, field: str) -> None:
+            where = f"{doc.name}:{doc.line_of(loc)}"
+            if ident in seen:
+                self.error(doc, (*loc, "id"), f"{field}.id", f"编号 {ident} 重复（{seen[ident]} 已使用）")
+            else:
+                seen[ident] = where
+
+        for doc, cat in zip(self.docs, self.categories, strict=True):
+            claim(cat.id, doc, (), cat.id)
+            if "." in cat.id:
+                self.error(doc, ("id",), "id", f"分类编号 {cat.id} 应为一级编号，如 5")
+            for i, item in enumerate(cat.items):
+                iloc: Loc = ("items", i)
+                claim(item.id, doc, iloc, f"items[{item.id}]")
+                if not _child_of(item.id, cat.id):
+                    self.error(doc, (*iloc, "id"), f"items[{item.id}].id",
+                               f"项编号 {item.id} 不在分类 {cat.id} 之下（应为 {cat.id}.N）")
+                for j, clause in enumerate(item.clauses):
+                    cloc: Loc = (*iloc, "clauses", j)
+                    field = f"items[{item.id}].clauses[{clause.id}]"
+                    claim(clause.id, doc, cloc, field)
+                    if not _child_of(clause.id, item.id):
+                        self.error(doc, (*cloc, "id"), f"{field}.id",
+                                   f"条款编号 {clause.id} 不在项 {item.id} 之下（应为 {item.id}.N）")
+                    self.index.setdefault(clause.id, (cat, item, clause))
+                    self.check_clause(doc, cloc, field, clause)
+                self._sequence(doc, iloc, f"items[{item.id}]", [c.id for c in item.clauses], "clauses")
+            self._sequence(doc, (), "items", [it.id for it in cat.items], "items")
+
+    def _sequence(self, doc: Document, loc: Loc, field: str, ids: list[str], key: str) -> None:
+        numbers = [int(i.rsplit(".", 1)[-1]) for i in ids if "." in i]
+        if numbers and numbers != list(range(1, len(numbers) + 1)):
+            self.warn(doc, (*loc, key), f"{field}" if key == "items" else f"{field}.{key}",
+                      f"编号未按 1、2、3… 连续排列：{'、'.join(ids)}")
+
+    def check_clause(self, doc: Document, loc: Loc, field: str, clause: Clause) -> None:
+        if clause.criteria:
+            ids = [c.id for c in clause.criteria]
+            for k, ident in enumerate(ids):
+                if ident in ids[:k]:
+                    self.error(doc, (*loc, "criteria", k), f"{field}.criteria",
+                               f"细项编号 {ident} 重复")
+        for key in ("text", "title", "guidance", "evidence_hint"):
+            value = getattr(clause, key)
+            if value and _CJK_GAP.search(value):
+                self.warn(doc, (*loc, key), f"{field}.{key}",
+                          "汉字之间有空格（多行折叠文本会插入空格），请写在一行内")
+        if clause.check is not None:
+            self.expressions[clause.id] = self.compile(doc, (*loc, "check"), f"{field}.check",
+                                                       clause.check, "boolean")
+        elif clause.measure is not None:
+            self.expressions[clause.id] = self.compile(doc, (*loc, "measure"), f"{field}.measure",
+                                                       clause.measure, "number")
+            scale = clause.scale
+            if isinstance(scale, str):
+                resolved = self.named_scales.get(scale)
+                if scale not in self.meta.scales:
+                    known = "、".join(self.meta.scales) or "（无）"
+                    self.error(doc, (*loc, "scale"), f"{field}.scale",
+                               f"分档表「{scale}」未在 pack.yaml 的 scales 中定义（已定义：{known}）")
+                elif resolved is not None:
+                    self.scales[clause.id] = resolved
+            elif scale is not None:
+                resolved = self.resolve_scale(doc, (*loc, "scale"), f"{field}.scale", scale)
+                if resolved is not None:
+                    self.scales[clause.id] = resolved
+                self.check_source(doc, (*loc, "scale", "source"), f"{field}.scale.source", scale.source)
+        self.check_source(doc, (*loc, "source"), f"{field}.source", clause.source)
+
+    def resolve_scale(self, doc: Document, loc: Loc, field: str, scale: Scale) -> Scale | None:
+        """The scale with threshold names replaced by their values, checked for order."""
+        steps = []
+        ok = True
+        for k, step in enumerate(scale.steps):
+            bound = step.bound
+            if isinstance(bound, str):
+                if bound not in self.meta.thresholds:
+                    self.error(doc, (*loc, "steps", k), f"{field}.steps[{k + 1}]",
+                               f"阈值「{bound}」未在 pack.yaml 的 thresholds 中定义{nearest(bound, self.meta.thresholds)}")
+                    ok = False
+                    continue
+                self.used_thresholds.add(bound)
+                value = self.meta.thresholds[bound].value
+                key = "at_least" if step.at_least is not None else "at_most"
+                step = step.model_copy(update={key: value})
+            steps.append(step)
+        if not ok:
+            return None
+        bounds = [s.bound for s in steps if s.bound is not None]
+        descending = steps[0].at_least is not None
+        if any((a <= b) if descending else (a >= b) for a, b in pairwise(bounds)):  # type: ignore[operator]
+            order = "at_least 分档必须从高到低排列" if descending else "at_most 分档必须从低到高排列"
+            self.error(doc, (*loc, "steps"), f"{field}.steps", order)
+            return None
+        credits = [s.credit for s in steps]
+        if any(a < b for a, b in pairwise(credits)):
+            self.error(doc, (*loc, "steps"), f"{field}.steps", "各档得分比例（credit）必须逐档不增")
+            return None
+        return scale.model_copy(update={"steps": steps})
+
+    # -- expressions ---------------------------------------------------------------------------
+    def compile(self, doc: Document, loc: Loc, field: str, source: str, kind: str) -> Expression:
+        try:
+            expr = compile_expression(source, facts=self.meta.facts, thresholds=self.meta.thresholds)
+        except ExpressionError as exc:
+            self.error(doc, loc, field, f"表达式不可用：{exc}")
+            return compile_expression("0")
+        self.used_facts.update(expr.facts)
+        self.used_thresholds.update(expr.thresholds)
+        facts = {name: sample_value(self.meta.facts[name].type) for name in expr.facts}
+        try:
+            value = expr.evaluate(facts, self.thresholds)
+        except ExpressionError as exc:
+            self.error(doc, loc, field, f"表达式试算失败：{exc}")
+            return expr
+        if kind == "boolean" and not isinstance(value, bool):
+            self.error(doc, loc, field, "检查式的结果应为真/假（如 facts.x >= thresholds.y），而不是数值")
+        if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | Fraction)):
+            self.error(doc, loc, field, "measure 的结果应为数值，而不是真/假")
+        return expr
+
+    def check_meta_expressions(self) -> None:
+        doc = self.meta_doc
+        for i, veto in enumerate(self.meta.vetoes):
+            loc: Loc = ("vetoes", i)
+            self.expressions[f"veto:{veto.id}"] = self.compile(
+                doc, (*loc, "check"), f"vetoes[{veto.id}].check", veto.check, "boolean")
+            if veto.source is not None:
+                self.check_source(doc, (*loc, "source"), f"vetoes[{veto.id}].source", veto.source)
+        for i, bonus in enumerate(self.meta.bonus):
+            loc = ("bonus", i)
+            if bonus.check is not None:
+                self.expressions[f"bonus:{bonus.id}"] = self.compile(
+                    doc, (*loc, "check"), f"bonus[{bonus.id}].check", bonus.check, "boolean")
+            self.check_source(doc, (*loc, "source"), f"bonus[{bonus.id}].source", bonus.source)
+        self._unique(doc, "vetoes", [v.id for v in self.meta.vetoes])
+        self._unique(doc, "bonus", [b.id for b in self.meta.bonus])
+        for name, threshold in self.meta.thresholds.items():
+            self.check_source(doc, ("thresholds", name, "source"), f"thresholds.{name}.source",
+                              threshold.source)
+        for name, scale in self.meta.scales.items():
+            self.check_source(doc, ("scales", name, "source"), f"scales.{name}.source", scale.source)
+
+    def _unique(self, doc: Document, key: str, ids: list[str]) -> None:
+        for k, ident in enumerate(ids):
+            if ident in ids[:k]:
+                self.error(doc, (key, k, "id"), f"{key}[{ident}].id", f"编号 {ident} 重复")
+
+    # -- counts and points ---------------------------------------------------------------------
+    def check_counts(self) -> None:
+        expect = self.meta.expect
+        if expect is None:
+            return
+        found = {
+            "categories": len(self.categories),
+            "items": sum(len(c.items) for c in self.categories),
+            "clauses": sum(len(i.clauses) for c in self.categories for i in c.items),
+        }
+        labels = {"categories": "类", "items": "项", "clauses": "条"}
+        for key, label in labels.items():
+            wanted = getattr(expect, key)
+            if found[key] != wanted:
+                self.error(self.meta_doc, ("expect", key), f"expect.{key}",
+                           f"应有 {wanted} {label}，实际 {found[key]} {label}")
+
+    def check_points(self) -> None:
+        total = Decimal(0)
+        for doc, cat in zip(self.docs, self.categories, strict=True):
+            clause_sum = sum((cl.points for it in cat.items for cl in it.clauses), Decimal(0))
+            if clause_sum != cat.points:
+                detail = "，".join(
+                    f"{it.id}：{_num(sum((c.points for c in it.clauses), Decimal(0)))}" for it in cat.items
+                )
+                self.error(doc, ("points",), "points",
+                           f"本类各条款分值合计 {_num(clause_sum)}，与本类分值 {_num(cat.points)} 不符"
+                           f"（差 {_num(cat.points - clause_sum)}；各项小计：{detail}）")
+            total += cat.points
+        if total != self.meta.total_points:
+            detail = "，".join(f"{c.id} {c.title}：{_num(c.points)}" for c in self.categories)
+            self.error(self.meta_doc, ("total_points",), "total_points",
+                       f"各类分值合计 {_num(total)}，与 total_points {_num(self.meta.total_points)} 不符"
+                       f"（{detail}）")
+
+    # -- ratings -------------------------------------------------------------------------------
+    def check_ratings(self) -> None:
+        doc, ratings = self.meta_doc, self.meta.ratings
+        self._unique(doc, "ratings", [r.id for r in ratings])
+        previous: Decimal | None = None
+        for i, rating in enumerate(ratings[:-1]):
+            loc: Loc = ("ratings", i)
+            if rating.min_total is None and rating.min_category_ratio is None:
+                self.error(doc, loc, f"ratings[{rating.id}]",
+                           "只有最后一个等级可以没有条件（min_total / min_category_ratio）")
+            if rating.min_total is not None:
+                if rating.min_total > self.meta.total_points:
+                    self.error(doc, (*loc, "min_total"), f"ratings[{rating.id}].min_total",
+                               f"分数线 {_num(rating.min_total)} 高于总分 {_num(self.meta.total_points)}")
+                if previous is not None and rating.min_total > previous:
+                    self.error(doc, (*loc, "min_total"), f"ratings[{rating.id}].min_total",
+                               f"等级须从高到低排列：分数线 {_num(rating.min_total)} 高于上一等级的 {_num(previous)}")
+                previous = rating.min_total
+        for i in range(1, len(ratings)):
+            if ratings[i].stars > ratings[i - 1].stars:
+                self.error(doc, ("ratings", i, "stars"), f"ratings[{ratings[i].id}].stars",
+                           "星级须从高到低排列")
+        last = ratings[-1]
+        if last.min_total is not None or last.min_category_ratio is not None:
+            self.error(doc, ("ratings", len(ratings) - 1), f"ratings[{last.id}]",
+                       "最后一个等级是兜底等级（也是一票否决时的等级），不能设置条件")
+        cap = self.meta.na_cap_rating
+        if cap is not None and cap not in {r.id for r in ratings}:
+            self.error(doc, ("na_cap_rating",), "na_cap_rating", f"等级「{cap}」不在 ratings 中")
+
+    # -- sources -------------------------------------------------------------------------------
+    def check_source(self, doc: Document, loc: Loc, field: str, source: Source) -> None:
+        if source.doc is None:
+            return
+        ref = self.meta.documents.get(source.doc)
+        if ref is None:
+            known = "、".join(self.meta.documents) or "（无）"
+            self.error(doc, (*loc, "doc"), f"{field}.doc",
+                       f"文献「{source.doc}」未在 pack.yaml 的 documents 中登记（已登记：{known}）")
+            return
+        if source.quote is None or ref.file is None:
+            return
+        text = self._document_text(source.doc, ref.file)
+        if text is not None and _normalise(source.quote) not in text:
+            self.error(doc, (*loc, "quote"), f"{field}.quote",
+                       f"引文在 {ref.file} 中找不到：「{source.quote}」（引文须逐字摘自原文）")
+
+    def _document_text(self, key: str, file: str) -> str | None:
+        if key not in self._doc_texts:
+            path = (self.folder / file).resolve()
+            text: str | None = None
+            if not path.is_relative_to(self.folder.resolve()):
+                self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
+                           "原文文件必须位于规则包文件夹之内")
+            elif not path.is_file():
+                self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
+                           f"原文文件不存在：{display_path(path)}")
+            else:
+                text = _normalise(path.read_text(encoding="utf-8"))
+            self._doc_texts[key] = text
+        return self._doc_texts[key]
+
+    def check_unused(self) -> None:
+        doc = self.meta_doc
+        for name in self.meta.facts:
+            if name not in self.used_facts:
+                self.warn(doc, ("facts", name), f"facts.{name}", "该数据项未被任何检查式使用")
+        for name in self.meta.thresholds:
+            if name not in self.used_thresholds:
+                self.warn(doc, ("thresholds", name), f"thresholds.{name}", "该阈值未被任何检查式使用")
+
+
+def _child_of(child: str, parent: str) -> bool:
+    head, _, tail = child.rpartition(".")
+    return head == parent and tail.isdigit()
+
+
+def _num(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _normalise(text: str) -> str:
+    """Compare quotes by their words only: drop spaces, punctuation and pinyin annotations."""
+    text = _PINYIN.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(ch for ch in text if ch.isalnum())
+

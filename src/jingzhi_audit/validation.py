@@ -1,0 +1,114 @@
+"""``audit validate``: check packs (and evidence files) and report every problem, never print.
+
+Each path a user gives is classified: a pack folder, a file inside a pack folder (its pack is
+checked: cross-file rules need the whole pack), a folder of packs, or an evidence file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .pack.loader import PACK_FILE, read_pack
+from .pack.validate import validate_raw
+from .yamlio import display_path
+
+
+@dataclass
+class TargetReport:
+    """The outcome of validating one pack or one evidence file."""
+
+    path: str
+    kind: str  # "pack" | "evidence" | "crosswalk" | "unknown"
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""
+    files: list[str] = field(default_factory=list)  # every file checked, for per-file reports
+    details: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+# Other kinds register themselves here (evidence files, crosswalks) so that this module does not
+# import their loaders: each takes a path and returns a report, or None when it is not its kind.
+Validator = Callable[[Path], "TargetReport | None"]
+EXTRA_VALIDATORS: list[Validator] = []
+
+
+def validate_paths(paths: Iterable[Path]) -> list[TargetReport]:
+    """Validate every target the paths name; each target once, in the order first named."""
+    reports: list[TargetReport] = []
+    seen: set[Path] = set()
+    for path in paths:
+        for kind, target in _targets(path):
+            key = target.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            reports.append(_validate(kind, target))
+    return reports
+
+
+def _targets(path: Path) -> list[tuple[str, Path]]:
+    if path.is_dir():
+        if (path / PACK_FILE).is_file():
+            return [("pack", path)]
+        packs = sorted(p.parent for p in path.glob(f"*/{PACK_FILE}"))
+        if packs:
+            return [("pack", p) for p in packs]
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".xlsx"))
+        return [("file", p) for p in files] or [("missing", path)]
+    if not path.exists():
+        return [("missing", path)]
+    if path.name == PACK_FILE or (path.parent / PACK_FILE).is_file():
+        return [("pack", path.parent)]
+    return [("file", path)]
+
+
+def _validate(kind: str, path: Path) -> TargetReport:
+    if kind == "pack":
+        return validate_pack(path)
+    if kind == "missing":
+        return TargetReport(display_path(path), "unknown",
+                            [Problem(display_path(path), None, None, "文件或文件夹不存在")])
+    for validator in EXTRA_VALIDATORS:
+        report = validator(path)
+        if report is not None:
+            return report
+    return TargetReport(display_path(path), "unknown", [Problem(
+        display_path(path), None, None,
+        "无法识别的文件：既不是规则包（含 pack.yaml 的文件夹），也不是评估证据文件",
+    )])
+
+
+def validate_pack(folder: Path) -> TargetReport:
+    name = display_path(folder)
+    try:
+        raw = read_pack(folder)
+    except InputError as exc:
+        return TargetReport(name, "pack", list(exc.problems))
+    pack, problems = validate_raw(raw)
+    files = [d.name for d in ([raw.meta_doc] if raw.meta_doc else []) + raw.category_docs]
+    report = TargetReport(name, "pack", problems, files=files)
+    if pack is not None:
+        cats, items, clauses = pack.counts()
+        meta = pack.meta
+        report.summary = (
+            f"规则包 {meta.id}「{meta.title}」{meta.code or ''}：{cats} 类 / {items} 项 / {clauses} 条，"
+            f"总分 {meta.total_points.normalize():f}，{len(meta.facts)} 个数据项，"
+            f"{len(meta.thresholds)} 个阈值，{len(meta.vetoes)} 项一票否决，{len(meta.ratings)} 个等级"
+        )
+        report.details = {"id": meta.id, "categories": cats, "items": items, "clauses": clauses,
+                          "sha256": pack.sha256}
+    return report
