@@ -34,9 +34,13 @@ def validation_problems(
 ) -> list[Problem]:
     """Problems for every error of ``exc``, raised validating ``doc.data`` (at ``base``) as ``model``."""
     grouped: dict[Loc, list[str]] = {}
-    for error in exc.errors(include_url=False):
-        loc = _clean_loc(doc.data, base, tuple(error["loc"]))
-        message = translate(error, model, loc[len(base):])
+    errors = [(e, _clean_loc(doc.data, base, tuple(e["loc"]))) for e in exc.errors(include_url=False)]
+    missing: dict[Loc, list[str]] = {}
+    for error, loc in errors:
+        if error["type"] == "missing" and loc:
+            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    for error, loc in errors:
+        message = translate(error, model, loc[len(base):], missing.get(loc[:-1], []))
         if message is None:
             continue
         messages = grouped.setdefault(loc, [])
@@ -104,7 +108,8 @@ def readable_field(data: Any, loc: Sequence[str | int]) -> str:
     return out
 
 
-def translate(error: Any, model: type[BaseModel], loc: Loc) -> str | None:
+def translate(error: Any, model: type[BaseModel], loc: Loc, missing: Sequence[str] = ()) -> str | None:
+    """A Chinese message for one pydantic error; ``missing`` are required keys absent beside it."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
     name = loc[-1] if loc else ""
@@ -112,7 +117,8 @@ def translate(error: Any, model: type[BaseModel], loc: Loc) -> str | None:
         return f"缺少必填字段「{name}」"
     if kind == "extra_forbidden":
         allowed = allowed_keys(model, loc[:-1])
-        close = difflib.get_close_matches(str(name), sorted(allowed), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(str(name), list(missing), n=1, cutoff=0.5) or \
+            difflib.get_close_matches(str(name), sorted(allowed), n=3, cutoff=0.6)
         hint = f"，是否想写「{'」或「'.join(close)}」？" if close else ""
         listing = f"（此处可用的字段：{'、'.join(sorted(allowed))}）" if allowed and not close else ""
         return f"未知字段「{name}」{hint}{listing}"

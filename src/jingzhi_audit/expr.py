@@ -118,7 +118,8 @@ class Expression:
         evaluator = _EVALUATOR
         evaluator.names = names
         try:
-            return evaluator.eval(self.source, previously_parsed=self.tree.body)  # type: ignore[no-any-return]
+            value: Value = evaluator.eval(self.source, previously_parsed=self.tree.body)
+            return value
         except ZeroDivisionError:
             raise ExpressionError("计算时除数为零（相关数据为 0）") from None
         except (TypeError, ValueError) as exc:
@@ -157,7 +158,9 @@ def compile_expression(
 
 def sample_value(kind: str) -> Value:
     """A representative, non-zero value of a fact type, for dry-running expressions in validation."""
-    return {"integer": 7, "number": Fraction(15, 2), "ratio": Fraction(9, 10), "boolean": True}[kind]
+    samples: dict[str, Value] = {
+        "integer": 7, "number": Fraction(15, 2), "ratio": Fraction(9, 10), "boolean": True}
+    return samples[kind]
 
 
 class _Checker(ast.NodeTransformer):
@@ -176,7 +179,7 @@ class _Checker(ast.NodeTransformer):
 
     def visit_Constant(self, node: ast.Constant) -> ast.AST:
         value = node.value
-        if isinstance(value, bool) or value is None or isinstance(value, str | bytes | complex):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             self.errors.append(f"不允许使用常量「{value!r}」（真假值请写 true/false）")
             return node
         number = Fraction(str(value)) if isinstance(value, float) else Fraction(value)

@@ -182,9 +182,8 @@ def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     source_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     if "\t" in problem or "'\\t'" in problem or (source_line[:1] == "\t" and "token" in problem):
         msg = "使用了制表符（Tab）缩进：YAML 只允许用空格缩进，请把 Tab 换成空格"
-    elif mark is not None and mark.line >= len(lines) - 1 and (
-        "end of the stream" in problem or "expected" in problem
-    ):
+    elif mark is not None and (mark.index >= len(text.rstrip()) or "<stream end>" in problem
+                               or "end of stream" in problem):
         msg = f"文件在此处意外结束（文件可能不完整或被截断）：{_explain(problem)}"
     elif "found duplicate anchor" in problem:
         msg = "锚点名称重复"
@@ -198,7 +197,7 @@ def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 
 _YAML_PHRASES = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（检查冒号后是否缺空格、缩进是否对齐，文本中的冒号请加引号）",
+    "mapping values are not allowed": "此处不能出现“键: 值”（检查冒号后是否缺空格、缩进是否对齐，文本中的冒号请加引号）",
     "could not find expected ':'": "缺少冒号“:”",
     "did not find expected key": "没有找到预期的键（检查缩进是否对齐）",
     "did not find expected '-' indicator": "没有找到列表项“-”（检查缩进）",
@@ -253,6 +252,7 @@ class _Builder:
                 self.doc.lines.setdefault((*loc, i), child.start_mark.line + 1)
                 out.append(self.build(child, (*loc, i)))
             return out
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, loc)
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[Any, Any]:

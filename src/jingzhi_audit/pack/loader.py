@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .. import yamlio
 from ..diagnostics import validation_problems
@@ -20,6 +21,7 @@ from ..errors import InputError, PackError, Problem
 from ..expr import Expression
 from .model import Category, Clause, Item, PackMeta, Scale
 
+M = TypeVar("M", bound=BaseModel)
 PACK_FILE = "pack.yaml"
 PACK_FILE_LIMIT = 2 * 1024 * 1024  # a category file is ~30 KB; 2 MB leaves room and stays safe
 
@@ -64,6 +66,13 @@ class RawPack:
     category_docs: list[yamlio.Document]
     categories: list[Category | None]
     problems: list[Problem]
+    unreadable: int = 0  # files that could not even be parsed
+
+    @property
+    def complete(self) -> bool:
+        """Every file parsed and passed its schema, so cross-file rules can run."""
+        return (not self.unreadable and self.meta is not None
+                and all(c is not None for c in self.categories))
 
 
 def pack_folder(path: Path) -> Path:
@@ -93,18 +102,21 @@ def read_pack(path: Path) -> RawPack:
     meta_doc, meta = _read(meta_path, PackMeta, problems)
     docs: list[yamlio.Document] = []
     categories: list[Category | None] = []
+    unreadable = int(meta_doc is None)
     for file in category_files(folder):
         doc, category = _read(file, Category, problems)
-        if doc is not None:
-            docs.append(doc)
-            categories.append(category)
+        if doc is None:
+            unreadable += 1
+            continue
+        docs.append(doc)
+        categories.append(category)
     if not docs and not problems:
         problems.append(Problem(yamlio.display_path(folder), None, None,
                                 "规则包中没有任何分类文件（如 05-社区队伍.yaml）"))
-    return RawPack(folder, meta_doc, meta, docs, categories, problems)
+    return RawPack(folder, meta_doc, meta, docs, categories, problems, unreadable)
 
 
-def _read(path: Path, model: type, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _read(path: Path, model: type[M], problems: list[Problem]) -> tuple[yamlio.Document | None, M | None]:
     try:
         doc = yamlio.load(path, limit=PACK_FILE_LIMIT)
     except InputError as exc:

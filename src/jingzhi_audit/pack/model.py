@@ -167,10 +167,10 @@ class Scale(Model):
         """
         for step in self.steps:
             if step.at_least is not None:
-                if value >= Fraction(step.at_least):  # type: ignore[arg-type]
+                if value >= Fraction(step.at_least):
                     return Fraction(step.credit)
             elif step.at_most is not None:
-                if value <= Fraction(step.at_most):  # type: ignore[arg-type]
+                if value <= Fraction(step.at_most):
                     return Fraction(step.credit)
             else:
                 return Fraction(step.credit)

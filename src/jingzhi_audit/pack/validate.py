@@ -28,8 +28,8 @@ def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
     """Cross-file validation of what ``read_pack`` produced."""
     problems = list(raw.problems)
     meta, meta_doc = raw.meta, raw.meta_doc
-    if meta is None or meta_doc is None or any(c is None for c in raw.categories):
-        return None, problems  # schema errors first: cross-file rules would only echo them
+    if not raw.complete or meta is None or meta_doc is None:
+        return None, problems  # file errors first: cross-file rules would only echo them
     categories: list[Category] = [c for c in raw.categories if c is not None]
     v = _Validator(raw.folder, meta, meta_doc, categories, raw.category_docs)
     v.run()

@@ -16,8 +16,8 @@ from ..pack import Pack
 from ..pack.model import Category, Clause, Item, Source
 
 
-def num(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+def num(value: Decimal | str) -> str:
+    return value if isinstance(value, str) else f"{value.normalize():f}"
 
 
 def show_pack(pack: Pack, ident: str | None, console: Console | None = None) -> None:

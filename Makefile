@@ -1,0 +1,41 @@
+# jingzhi-audit — every target sets up what it needs on a fresh Debian machine.
+#   make demo   score the bundled example community (terminal, JSON and PDF in reports/)
+#   make test   lint, type-check and run every test
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-stamp
+
+.PHONY: demo test setup system-deps lint typecheck pytest checklists bench clean
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[all]" --group dev
+	@touch $(STAMP)
+
+demo: setup
+	$(BIN)/audit validate standards/jingzhi-2022
+	$(BIN)/audit show --standard jingzhi-2022 5.6.1
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

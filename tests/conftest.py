@@ -1,0 +1,27 @@
+"""Shared fixtures: the mini pack (hand-computable), the bundled pack, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI_PACK = FIXTURES / "packs" / "mini"
+BUNDLED_PACK = ROOT / "standards" / "jingzhi-2022"
+
+
+@pytest.fixture
+def mini_pack(tmp_path: Path) -> Path:
+    """A writable copy of the mini pack."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI_PACK, target)
+    return target
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
