@@ -14,6 +14,14 @@ MINI_PACK = FIXTURES / "packs" / "mini"
 BUNDLED_PACK = ROOT / "standards" / "jingzhi-2022"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use their own pack cache, never the developer's ~/.cache."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def mini_pack(tmp_path: Path) -> Path:
     """A writable copy of the mini pack."""

@@ -115,6 +115,8 @@ def translate(error: Any, model: type[BaseModel], loc: Loc, missing: Sequence[st
     name = loc[-1] if loc else ""
     if kind == "missing":
         return f"缺少必填字段「{name}」"
+    if kind in ("string_type", "model_type", "dict_type") and error.get("input", 0) is None:
+        return "必填，不能留空"
     if kind == "extra_forbidden":
         allowed = allowed_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(name), list(missing), n=1, cutoff=0.5) or \

@@ -1,1 +1,41 @@
-"""Registers evidence-file validation with ``audit validate`` (filled in by the evidence loader)."""
+"""``audit validate community.yaml``: an evidence file checked against its pack.
+
+Importing this module registers the validator with ``validation.EXTRA_VALIDATORS``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InputError
+from .evidence.loader import load_evidence
+from .validation import EXTRA_VALIDATORS, TargetReport
+from .yamlio import display_path
+
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
+
+
+def validate_evidence(path: Path) -> TargetReport | None:
+    if path.suffix.lower() not in EVIDENCE_SUFFIXES:
+        return None
+    name = display_path(path)
+    try:
+        pack, evidence = load_evidence(path)
+    except InputError as exc:
+        return TargetReport(name, "evidence", list(exc.problems))
+    entries = evidence.data.clauses
+    assessed = sum(1 for e in entries.values() if e is not None and e.status is not None)
+    total = len(pack.index)
+    missing_files = sum(1 for a in evidence.attachments.values() if a.kind == "file" and not a.exists)
+    summary = (f"评估证据文件「{evidence.data.community.name}」，规则包 {pack.id}：已评估 {assessed}/{total} 条，"
+               f"数据项 {len(evidence.facts)}/{len(pack.meta.facts)} 个")
+    if missing_files:
+        summary += f"，{missing_files} 个佐证文件不存在"
+    report = TargetReport(name, "evidence", list(evidence.warnings), summary=summary, files=[name])
+    report.details = {"pack": pack.id, "assessed": assessed, "clauses": total,
+                      "facts": len(evidence.facts), "missing_attachments": missing_files}
+    return report
+
+
+if validate_evidence not in EXTRA_VALIDATORS:
+    EXTRA_VALIDATORS.append(validate_evidence)

@@ -110,11 +110,26 @@ class Expression:
         """The facts this expression reads that are absent (None) in ``facts``."""
         return [name for name in self.facts if facts.get(name) is None]
 
-    def evaluate(self, facts: Mapping[str, Value], thresholds: Mapping[str, Number]) -> Value:
-        """Evaluate with every fact present; raises ``ExpressionError`` on a runtime problem."""
-        names: dict[str, Any] = {var: facts[name] for var, name in self._fact_vars}
+    def bind(self, facts: Mapping[str, Any], thresholds: Mapping[str, Number]) -> tuple[dict[str, Any], list[str]]:
+        """The evaluator's names for ``facts``, and the facts that are missing (one pass)."""
+        names: dict[str, Any] = {}
+        missing: list[str] = []
+        for var, name in self._fact_vars:
+            value = facts.get(name)
+            if value is None:
+                missing.append(name)
+            names[var] = value
         for var, name in self._threshold_vars:
             names[var] = thresholds[name]
+        return names, missing
+
+    def evaluate(self, facts: Mapping[str, Value], thresholds: Mapping[str, Number]) -> Value:
+        """Evaluate with every fact present; raises ``ExpressionError`` on a runtime problem."""
+        names, _ = self.bind(facts, thresholds)
+        return self.evaluate_bound(names)
+
+    def evaluate_bound(self, names: dict[str, Any]) -> Value:
+        """Evaluate with names from ``bind`` (every fact present)."""
         evaluator = _EVALUATOR
         evaluator.names = names
         try:

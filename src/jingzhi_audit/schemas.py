@@ -6,8 +6,13 @@ import json
 from typing import Any
 
 
-def schema_for(kind: str) -> dict[str, Any]:
-    if kind == "pack":
+def schema_for(kind: str, *, standard: str | None = None) -> dict[str, Any]:
+    if kind == "evidence" and standard is not None:
+        from .evidence.template import evidence_schema
+        from .pack import load_pack, resolve_pack
+
+        schema = evidence_schema(load_pack(resolve_pack(standard)))
+    elif kind == "pack":
         from .pack.model import PackMeta
 
         schema = PackMeta.model_json_schema()
@@ -28,5 +33,5 @@ def schema_for(kind: str) -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
-def schema_json(kind: str) -> str:
-    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n"
+def schema_json(kind: str, *, standard: str | None = None) -> str:
+    return json.dumps(schema_for(kind, standard=standard), ensure_ascii=False, indent=2) + "\n"

@@ -60,10 +60,11 @@ class Document:
     lines: dict[Loc, int] = field(default_factory=dict)
     encoding: str = "utf-8"
     text: str = ""
+    name: str = ""  # the path as shown to a person; computed once (resolving paths is not free)
 
-    @property
-    def name(self) -> str:
-        return display_path(self.path)
+    def __post_init__(self) -> None:
+        if not self.name:
+            self.name = display_path(self.path)
 
     def line_of(self, loc: Iterable[str | int]) -> int:
         """Line of the deepest part of ``loc`` that exists in the file (1 when nothing does)."""

@@ -68,8 +68,10 @@ def item_tree(item: Item) -> Tree:
     node = Tree(Text.assemble((f"{item.id} {item.title}", "bold"), (f"  {num(subtotal)} 分", "cyan")))
     for clause in item.clauses:
         marks = " [自动核验]" if clause.check or clause.measure else ""
-        node.add(Text.assemble(f"{clause.id} ", (clause.title or "", "bold"), f" {clause.text}",
-                               (f"  {num(clause.points)} 分", "cyan"), (marks, "green")))
+        line = Text.assemble(f"{clause.id} ", (clause.title or "", "bold"), f" {clause.text}",
+                             (f"  {num(clause.points)} 分", "cyan"), (marks, "green"))
+        line.overflow = "fold"  # Chinese has no spaces to wrap at
+        node.add(line)
     return node
 
 
@@ -89,7 +91,7 @@ def describe_source(pack: Pack, source: Source) -> str:
 def clause_panel(pack: Pack, category: Category, item: Item, clause: Clause) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    table.add_column(overflow="fold")
     table.add_row("所属", f"{category.id} {category.title} › {item.id} {item.title}")
     table.add_row("条款", clause.text)
     table.add_row("分值", f"{num(clause.points)} 分")

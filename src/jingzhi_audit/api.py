@@ -1,0 +1,33 @@
+"""The library's front door: one call per job, used by the CLI and by anyone scripting the tool."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .evidence.loader import PackLoader, cached_pack, load_evidence
+from .pack import Pack
+from .result import Result
+from .scoring import score
+
+
+def now_iso() -> str:
+    """The current local time, ISO 8601 with offset, to the second."""
+    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,
+           pack_loader: PackLoader = cached_pack) -> Result:
+    """Load an evidence file (YAML or Excel), check it against its pack, and score it."""
+    pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
+    return score(pack, evidence, generated_at=generated_at or now_iso())
+
+
+def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, str]:
+    """The evidence template text and its JSON Schema text for ``pack``."""
+    import json
+
+    from .evidence.template import evidence_schema, render_template
+
+    schema = json.dumps(evidence_schema(pack), ensure_ascii=False, indent=2) + "\n"
+    return render_template(pack, standard_ref=standard_ref), schema

@@ -1,0 +1,1 @@
+"""Evidence files: what a community declares, checked against its pack."""

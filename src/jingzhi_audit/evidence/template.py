@@ -1,0 +1,166 @@
+"""``audit init``: a complete, commented evidence template for a pack, and its JSON Schema.
+
+The template lists the community block, every declared fact with its Chinese label and unit, and
+every clause with its text and evidence hint as comments and an empty ``status:``. It is written
+as text (not dumped from data) so that the comments a person needs sit next to each value.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from ..pack import Pack
+from ..pack.model import FactDef
+
+SCHEMA_FILE = "evidence.schema.json"
+_TYPE_HINTS = {
+    "integer": "整数",
+    "number": "数字",
+    "ratio": "比例，如 0.93 或 93%",
+    "boolean": "是/否：填 true 或 false",
+}
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _fact_comment(fact: FactDef) -> str:
+    unit = f"，单位：{fact.unit}" if fact.unit else ""
+    return f"{fact.label}（{_TYPE_HINTS[fact.type]}{unit}）"
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file: str | None = SCHEMA_FILE) -> str:
+    meta = pack.meta
+    lines: list[str] = []
+    add = lines.append
+    if schema_file:
+        add(f"# yaml-language-server: $schema={schema_file}")
+    add(f"# 《{meta.title}》{meta.code or ''} 社区自评证据文件（规则包 {meta.id}，版本 {meta.version}）")
+    if meta.provenance == "reconstructed":
+        add("# 注意：条款措辞为依据公开解读的工作性重构，非标准正式文本。")
+    add("#")
+    add("# 填写说明：")
+    add("#   status  填 达标（met）、部分达标（partial）、未达标（not_met）或 不适用（na）；留空表示未评估（按 0 分计）。")
+    add("#   evidence 列出佐证材料：相对于本文件的文件路径，如 [files/名册.pdf]；纸质台账写 {paper: 台账名称}，")
+    add("#           网页写 {url: 链接}。要求佐证的条款没有佐证时不得分。")
+    add("#   reason  标为不适用时必须写明理由。")
+    add("#   criteria_met 部分达标且列有细项的条款，写已达到的细项，如 [a, c]，按细项比例计分。")
+    add("#   facts   中的数据用于自动核验：数据与自评不一致时以数据为准，并标记“自评与数据不符”。")
+    add("# 填好后运行：audit validate 本文件   检查填写；audit score 本文件   查看得分。")
+    add("")
+    add(f"standard: {_q(standard_ref or meta.id)}")
+    add("community:")
+    add("  name:        # 社区名称（必填）")
+    add("  district:    # 区（市）")
+    add("  street:      # 街道（镇）")
+    add("assessed_on:   # 评估日期，如 2026-11-01")
+    add("period:        # 评估期，如 {from: 2025-11-01, to: 2026-10-31}；可留空")
+    add("assessor:      # 评估人或评估小组")
+    add("")
+    add("# 社区数据（留空表示未提供；相关条款将无法自动核验）")
+    add("facts:")
+    _facts(pack, lines)
+    add("")
+    add("clauses:")
+    for category in pack.categories:
+        add("")
+        add(f"  # ━━ {category.id} {category.title}（{_num(category.points)} 分）━━")
+        for item in category.items:
+            add(f"  # ── {item.id} {item.title} ──")
+            for clause in item.clauses:
+                add(f"  {_q(clause.id)}:  # {clause.title or ''}（{_num(clause.points)} 分）")
+                add(f"    # 要求：{clause.text}")
+                required = "必须提供" if clause.evidence_required else "可选"
+                add(f"    # 佐证（{required}）：{clause.evidence_hint}")
+                if clause.criteria:
+                    add("    # 细项：" + "；".join(f"{c.id}. {c.text}" for c in clause.criteria))
+                if clause.check or clause.measure:
+                    names = pack.expressions[clause.id].facts
+                    add(f"    # 自动核验：依据数据 {'、'.join(names)}")
+                if not clause.na_allowed:
+                    add("    # 本条不允许标为不适用。")
+                add("    status:")
+                add("    evidence: []")
+                add("    note:")
+    if meta.bonus:
+        add("")
+        add("bonus:")
+        for bonus in meta.bonus:
+            add(f"  {_q(bonus.id)}:  # 加分项：{bonus.title}（{_num(bonus.points)} 分）")
+            add("    status:")
+            add("    evidence: []")
+    return "\n".join(lines) + "\n"
+
+
+def _facts(pack: Pack, lines: list[str]) -> None:
+    """Facts as nested YAML: ``satisfaction.facilities`` under ``satisfaction:``."""
+    opened: list[str] = []
+    for name, fact in pack.meta.facts.items():
+        parts = name.split(".")
+        groups, leaf = parts[:-1], parts[-1]
+        common = 0
+        while common < min(len(opened), len(groups)) and opened[common] == groups[common]:
+            common += 1
+        opened = opened[:common]
+        for depth in range(common, len(groups)):
+            lines.append(f"{'  ' * (depth + 1)}{groups[depth]}:")
+            opened.append(groups[depth])
+        indent = "  " * (len(groups) + 1)
+        lines.append(f"{indent}{leaf}:{' ' * max(1, 34 - len(indent) - len(leaf))}# {_fact_comment(fact)}")
+
+
+def evidence_schema(pack: Pack) -> dict[str, Any]:
+    """The generic evidence schema, narrowed to this pack's clause IDs and facts (for editors)."""
+    from .model import EvidenceFile
+
+    schema = EvidenceFile.model_json_schema()
+    defs = schema.setdefault("$defs", {})
+    entry_ref = {"anyOf": [{"$ref": "#/$defs/ClauseEntry"}, {"type": "null"}]}
+    schema["properties"]["clauses"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            cid: {**entry_ref, "description": f"{clause.title or ''}：{clause.text}"}
+            for cid, (_, _, clause) in pack.index.items()
+        },
+    }
+    schema["properties"]["facts"] = _facts_schema(pack)
+    defs.setdefault("ClauseEntry", {})
+    return schema
+
+
+def _facts_schema(pack: Pack) -> dict[str, Any]:
+    root: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
+    for name, fact in pack.meta.facts.items():
+        node = root
+        *groups, leaf = name.split(".")
+        for group in groups:
+            node = node["properties"].setdefault(
+                group, {"type": "object", "additionalProperties": False, "properties": {}})
+        node["properties"][leaf] = _fact_schema(fact)
+    return root
+
+
+def _fact_schema(fact: FactDef) -> dict[str, Any]:
+    description = _fact_comment(fact)
+    if fact.type == "boolean":
+        return {"type": ["boolean", "null"], "description": description}
+    if fact.type == "ratio":
+        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                          {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"}, {"type": "null"}],
+                "description": description}
+    kind = "integer" if fact.type == "integer" else "number"
+    schema: dict[str, Any] = {"type": [kind, "null"], "description": description}
+    if fact.min is not None:
+        schema["minimum"] = float(fact.min)
+    if fact.max is not None:
+        schema["maximum"] = float(fact.max)
+    return schema

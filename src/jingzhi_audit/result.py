@@ -1,0 +1,234 @@
+"""The result object: computed once by ``scoring.score``, drawn by every renderer, never recomputed.
+
+It carries everything a report shows (texts, guidance, flags, hashes), so that a saved result JSON
+can be rendered later without the pack. Numbers are rounded to 4 decimals; the ``*_text`` fields
+are the one-decimal figures a person reads, apportioned so that they add up as printed.
+Published as JSON Schema by ``audit schema result``.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RESULT_FORMAT = 1
+
+ClauseStatus = Literal["met", "partial", "not_met", "na", "unassessed"]
+ClauseFlag = Literal["unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed", "verified"]
+CategoryFlag = Literal["insufficient_basis", "all_na"]
+GapReason = Literal["not_met", "partial", "unevidenced", "mismatch", "unassessed"]
+
+FLAG_LABELS: dict[str, str] = {
+    "unevidenced": "缺少佐证",
+    "missing_attachment": "佐证文件缺失",
+    "mismatch": "自评与数据不符",
+    "unverified": "无法核验",
+    "unassessed": "未评估",
+    "verified": "数据核验一致",
+    "insufficient_basis": "依据不足",
+    "all_na": "全部不适用",
+}
+REASON_LABELS: dict[str, str] = {
+    "not_met": "未达标",
+    "partial": "部分达标",
+    "unevidenced": "缺少佐证",
+    "mismatch": "自评与数据不符",
+    "unassessed": "未评估",
+}
+STATUS_LABELS: dict[str, str] = {
+    "met": "达标", "partial": "部分达标", "not_met": "未达标", "na": "不适用", "unassessed": "未评估",
+}
+STARS = {0: "", 1: "★", 2: "★★", 3: "★★★", 4: "★★★★", 5: "★★★★★"}
+
+
+class Model(BaseModel):
+    # Results are built by our own code with ``model_construct`` (no validation on the hot path);
+    # validators are built only when a saved result is read back (``audit report``).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class ToolInfo(Model):
+    name: str = "jingzhi-audit"
+    version: str
+
+
+class RatingBand(Model):
+    id: str
+    label: str
+    stars: int
+    min_total: float | None = None
+    min_category_ratio: float | None = None
+
+
+class PackInfo(Model):
+    id: str
+    title: str
+    code: str | None = None
+    issuer: str | None = None
+    version: str
+    provenance: Literal["official", "reconstructed"]
+    provenance_note: str | None = None
+    sha256: str
+    total_points: float
+    partial_credit: float
+    na_cap: float
+    na_cap_rating: str | None = None
+    bonus_cap: float
+    ratings: list[RatingBand]
+
+
+class Attachment(Model):
+    kind: Literal["file", "paper", "url"]
+    path: str
+    exists: bool | None = None
+    sha256: str | None = None
+    size: int | None = None
+
+
+class EvidenceInfo(Model):
+    path: str
+    sha256: str
+    encoding: str
+    attachments: list[Attachment] = Field(description="证据文件中列出的全部佐证（去重）")
+
+
+class CommunityInfo(Model):
+    name: str
+    district: str | None = None
+    street: str | None = None
+    code: str | None = None
+
+
+class RatingResult(Model):
+    id: str
+    label: str
+    stars: int
+    capped_by: Literal["veto", "na_cap"] | None = Field(
+        None, description="因一票否决或不适用比例过高而降到此等级")
+    uncapped: str | None = Field(None, description="未受限制时本应得到的等级")
+
+
+class VetoResult(Model):
+    id: str
+    title: str
+    triggered: bool | None = Field(description="true 触发；false 未触发；null 缺少数据无法判断")
+    missing_facts: list[str] = []
+
+
+class CategoryResult(Model):
+    id: str
+    title: str
+    theme: str | None = None
+    points: float
+    applicable: float
+    na_points: float
+    earned: float
+    ratio: float | None
+    score: float = Field(description="折算得分 = 得分率 × 本类分值，四舍五入到 4 位小数")
+    score_text: str = Field(description="显示用的一位小数；各类之和等于 total_text（最大余数法，个别末位可能调整 0.1）")
+    flags: list[CategoryFlag] = []
+    counts: dict[str, int] = Field(description="各状态条款数：met/partial/not_met/na/unassessed")
+
+
+class ItemResult(Model):
+    id: str
+    category: str
+    title: str
+    points: float
+    applicable: float
+    earned: float
+
+
+class Criterion(Model):
+    id: str
+    text: str
+    met: bool
+
+
+class AutoCheck(Model):
+    kind: Literal["check", "measure"]
+    expression: str
+    facts: dict[str, float | int | bool | None]
+    missing_facts: list[str] = []
+    value: float | bool | None = None
+    computed_credit: float | None = None
+    error: str | None = None
+
+
+class ClauseResult(Model):
+    id: str
+    category: str
+    item: str
+    title: str | None
+    text: str
+    points: float
+    method: list[str]
+    evidence_required: bool
+    evidence_hint: str
+    status: ClauseStatus = Field(description="自评状态；未填写为 unassessed")
+    credit: float = Field(description="最终得分比例 0–1")
+    earned: float = Field(description="条款得分（未按不适用折算）= points × credit")
+    potential: float | None = Field(None, description="缺少佐证时，补齐佐证后可得的分数")
+    flags: list[ClauseFlag] = []
+    auto: AutoCheck | None = None
+    criteria: list[Criterion] = []
+    evidence: list[Attachment] = []
+    note: str | None = None
+    reason: str | None = Field(None, description="不适用理由")
+    guidance: str
+
+
+class Gap(Model):
+    clause: str
+    category: str
+    item: str
+    title: str | None
+    text: str
+    status: ClauseStatus
+    reason: GapReason
+    credit: float
+    points: float
+    points_lost: float = Field(description="失分 = 条款分值 × (1 − 得分比例) × 本类分值 / 本类适用分值")
+    guidance: str
+
+
+class FlagCounts(Model):
+    unevidenced: int = 0
+    missing_attachment: int = 0
+    mismatch: int = 0
+    unverified: int = 0
+    unassessed: int = 0
+    na: int = 0
+
+
+class Result(Model):
+    """The outcome of scoring one community against one pack."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="社区评估结果")
+
+    format: int = RESULT_FORMAT
+    tool: ToolInfo
+    pack: PackInfo
+    evidence: EvidenceInfo
+    community: CommunityInfo
+    assessed_on: str | None = None
+    period: dict[str, str] | None = None
+    assessor: str | None = None
+    total: float
+    total_text: str
+    total_points: float
+    bonus: float = Field(0, description="计入总分的加分（封顶后）")
+    bonus_text: str = Field("0.0", description="加分的显示值：各类 score_text 之和 + bonus_text = total_text")
+    complete: bool
+    rating: RatingResult
+    vetoes: list[VetoResult]
+    categories: list[CategoryResult]
+    items: list[ItemResult]
+    clauses: list[ClauseResult]
+    gaps: list[Gap]
+    flag_counts: FlagCounts
+    facts: dict[str, float | int | bool] = Field(description="申报的数据项（已换算为数值）")
+    generated_at: str
+
+
+def stars(count: int) -> str:
+    return STARS.get(count, "")
