@@ -132,8 +132,23 @@ def _read(path: Path, model: type[M], problems: list[Problem]) -> tuple[yamlio.D
         return doc, None
 
 
-def load_pack(path: Path) -> Pack:
-    """Read, validate and compile a pack; raise ``PackError`` listing every problem."""
+def load_pack(path: Path, *, cached: bool = False) -> Pack:
+    """Read, validate and compile a pack; raise ``PackError`` listing every problem.
+
+    With ``cached``, a pack validated before (same files, same tool version) is taken from the
+    per-user cache (``pack.cache``); ``audit validate`` always checks afresh.
+    """
+    if cached:
+        from . import cache
+
+        folder = pack_folder(path)
+        if (folder / PACK_FILE).is_file():
+            key, pack = cache.read(folder)
+            if pack is not None:
+                return pack
+            pack = load_pack(folder)
+            cache.write(key, pack)
+            return pack
     from .validate import validate_raw
 
     raw = read_pack(path)

@@ -5,12 +5,10 @@ names it. These models check the shape of one file; rules that span files (uniqu
 adding up, expressions naming declared facts) live in ``pack.validate``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -61,7 +59,9 @@ Unit = Annotated[Decimal, Field(ge=0, le=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: validators are built on first validation, not at import (the scoring path
+    # often loads a cached pack and never validates one).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Source(Model):
@@ -73,7 +73,7 @@ class Source(Model):
     reconstructed: Text | None = Field(None, description="无原文依据时，说明重构理由")
 
     @model_validator(mode="after")
-    def _one_basis(self) -> Source:
+    def _one_basis(self) -> Self:
         if self.reconstructed is not None:
             if self.doc is not None or self.quote is not None:
                 raise ValueError("source 不能同时写 doc/quote 和 reconstructed，二选一")
@@ -108,7 +108,7 @@ class FactDef(Model):
     help: Text | None = None
 
     @model_validator(mode="after")
-    def _range(self) -> FactDef:
+    def _range(self) -> Self:
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError("min 不能大于 max")
         if self.type == "boolean" and (self.min is not None or self.max is not None):
@@ -132,7 +132,7 @@ class ScaleStep(Model):
     credit: Unit
 
     @model_validator(mode="after")
-    def _one_bound(self) -> ScaleStep:
+    def _one_bound(self) -> Self:
         if self.at_least is not None and self.at_most is not None:
             raise ValueError("一档只能写 at_least 或 at_most 之一")
         return self
@@ -153,7 +153,7 @@ class Scale(Model):
     source: Source
 
     @model_validator(mode="after")
-    def _shape(self) -> Scale:
+    def _shape(self) -> Self:
         if any(s.bound is None for s in self.steps[:-1]):
             raise ValueError("只有最后一档可以不写界限（兜底档）")
         if any(s.at_least is not None for s in self.steps) and any(s.at_most is not None for s in self.steps):
@@ -199,7 +199,7 @@ class Clause(Model):
     na_allowed: bool = True
 
     @model_validator(mode="after")
-    def _automatic(self) -> Clause:
+    def _automatic(self) -> Self:
         if self.check is not None and self.measure is not None:
             raise ValueError("check 和 measure 只能写一个")
         if self.measure is not None and self.scale is None:

@@ -1,0 +1,125 @@
+"""Benchmarks, run on demand (``make bench`` or ``python benchmarks/run.py [NAME...]``).
+
+Each benchmark prints its figures; the README's "性能" section records them. Timings are medians
+of repeated runs (the machine's noise is reported as min–max). Names:
+
+  cold      ``audit score FILE`` (full 128-clause file, terminal output) in a fresh process,
+            against ``python -c "import typer, rich, pydantic, yaml"``. Target: ≤ 2×.
+  scoring   the scoring engine alone, evidence already loaded: files per second on one core.
+            Target: ≥ 500/s. Also reports load + score per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+BIN = Path(sys.executable).parent
+
+
+def _timed_runs(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _fmt(times: list[float]) -> str:
+    return f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})"
+
+
+def district(count: int) -> list[Path]:
+    from generate import write_district
+
+    folder = Path(tempfile.mkdtemp(prefix="jingzhi-bench-"))
+    return write_district(folder, count)
+
+
+def bench_cold(runs: int) -> dict[str, float]:
+    # Installed packages carry byte-code; make ours comparable even where PYTHONDONTWRITEBYTECODE is set.
+    compileall.compile_dir(str(ROOT / "src" / "jingzhi_audit"), quiet=1)
+    evidence = district(1)[0]
+    env = dict(os.environ)
+    audit = [str(BIN / "audit"), "score", str(evidence)]
+    subprocess.run(audit, stdout=subprocess.DEVNULL, check=True, env=env)  # warm the pack cache
+    baseline_cmd = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
+    # pydantic is imported lazily: the line above never loads its validation machinery, which any
+    # program that defines or validates one model pays for. This is that floor, for reference.
+    floor_cmd = [sys.executable, "-c", "import typer, rich, pydantic, yaml\n"
+                 "from pydantic import BaseModel\nclass M(BaseModel):\n    a: int\nM(a=1)"]
+    baseline, floor, ours = [], [], []
+    for _ in range(runs):  # interleaved, so that machine noise hits all alike
+        baseline += _timed_runs(baseline_cmd, 1, env)
+        floor += _timed_runs(floor_cmd, 1, env)
+        ours += _timed_runs(audit, 1, env)
+    b, f, o = statistics.median(baseline), statistics.median(floor), statistics.median(ours)
+    print(f"baseline  import typer, rich, pydantic, yaml:  {_fmt(baseline)}")
+    print(f"reference same + one pydantic model validated: {_fmt(floor)}")
+    print(f"audit score (128 clauses, terminal):           {_fmt(ours)}")
+    print(f"ratio {o / b:.2f}× the baseline (target ≤ 2×); {o / f:.2f}× the one-model reference")
+    return {"baseline": b, "reference": f, "audit_score": o, "ratio": o / b}
+
+
+def bench_scoring(count: int) -> dict[str, float]:
+    from jingzhi_audit.evidence.loader import PackMemo, load_evidence
+    from jingzhi_audit.scoring import score
+
+    paths = district(count)
+    memo = PackMemo()
+    start = time.perf_counter()
+    loaded = [load_evidence(p, pack_loader=memo) for p in paths]
+    load_time = time.perf_counter() - start
+
+    def run() -> None:
+        for pack, evidence in loaded:
+            score(pack, evidence, generated_at="2026-11-22T10:00:00+08:00")
+
+    best = _best_of(run, 5)
+    per_second = count / best
+    print(f"scoring alone: {count} files in {best:.3f} s → {per_second:.0f} files/s on one core (target ≥ 500)")
+    print(f"loading (YAML + validation + attachment hashing): {load_time / count * 1000:.2f} ms per file")
+    return {"scoring_per_second": per_second, "load_ms": load_time / count * 1000}
+
+
+def _best_of(func: Callable[[], None], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
+    "cold": lambda a: bench_cold(a.runs),
+    "scoring": lambda a: bench_scoring(a.files),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="jingzhi-audit benchmarks")
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
+    parser.add_argument("--runs", type=int, default=21, help="fresh processes per command (cold)")
+    parser.add_argument("--files", type=int, default=500, help="evidence files (scoring)")
+    args = parser.parse_args()
+    for name in args.names or list(BENCHMARKS):
+        print(f"== {name}")
+        BENCHMARKS[name](args)
+
+
+if __name__ == "__main__":
+    main()
