@@ -20,11 +20,12 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
-	$(BIN)/audit validate standards/jingzhi-2022
-	$(BIN)/audit show --standard jingzhi-2022 5.6.1
+	$(BIN)/audit validate standards/jingzhi-2022 examples/haiyun/community.yaml
+	$(BIN)/audit score examples/haiyun/community.yaml
+	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks)
 
 typecheck: setup
 	$(BIN)/mypy
