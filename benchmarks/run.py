@@ -7,6 +7,8 @@ of repeated runs (the machine's noise is reported as min–max). Names:
             against ``python -c "import typer, rich, pydantic, yaml"``. Target: ≤ 2×.
   scoring   the scoring engine alone, evidence already loaded: files per second on one core.
             Target: ≥ 500/s. Also reports load + score per file.
+  pdf       a full gap report of each example in a warm process (target ≤ 1.2 s, ≤ 600 KB) and
+            ``audit score FILE --format pdf`` in a fresh process (target ≤ 3 s).
 """
 
 from __future__ import annotations
@@ -104,9 +106,36 @@ def _best_of(func: Callable[[], None], repeat: int) -> float:
     return best
 
 
+def bench_pdf(runs: int) -> dict[str, float]:
+    from jingzhi_audit.api import assess
+    from jingzhi_audit.report.pdf import render_pdf
+
+    compileall.compile_dir(str(ROOT / "src" / "jingzhi_audit"), quiet=1)
+    out: dict[str, float] = {}
+    examples = ["haiyun", "qingshan", "laocheng"]
+    render_pdf(assess(ROOT / "examples" / "haiyun" / "community.yaml"))  # warm: imports, fonts
+    for name in examples:
+        result = assess(ROOT / "examples" / name / "community.yaml")
+        times, size = [], 0
+        for _ in range(3):
+            start = time.perf_counter()
+            size = len(render_pdf(result))
+            times.append(time.perf_counter() - start)
+        print(f"warm report {name}: {_fmt(times)}, {size / 1024:.0f} KB (targets ≤ 1.2 s, ≤ 600 KB)")
+        out[f"warm_{name}"] = statistics.median(times)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "r.pdf"
+        cmd = [str(BIN / "audit"), "score", str(ROOT / "examples" / "laocheng" / "community.yaml"), "-o", str(target)]
+        fresh = _timed_runs(cmd, max(3, runs // 4))
+    print(f"fresh process audit score --format pdf (laocheng): {_fmt(fresh)} (target ≤ 3 s)")
+    out["fresh"] = statistics.median(fresh)
+    return out
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
     "cold": lambda a: bench_cold(a.runs),
     "scoring": lambda a: bench_scoring(a.files),
+    "pdf": lambda a: bench_pdf(a.runs),
 }
 
 

@@ -10,10 +10,15 @@ from .pack import Pack
 from .result import Result
 from .scoring import score
 
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+
 
 def now_iso() -> str:
-    """The current local time, ISO 8601 with offset, to the second."""
-    return dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
+    """The current time in China Standard Time (UTC+8, no daylight saving), ISO 8601, to the second.
+
+    Reports are read in China; a server clock in UTC would otherwise print times eight hours off.
+    """
+    return dt.datetime.now(CHINA_STANDARD_TIME).replace(microsecond=0).isoformat()
 
 
 def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,

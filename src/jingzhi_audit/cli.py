@@ -248,6 +248,28 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path | None = 
     _stderr(f"已写入 {display_path(output)}")
 
 
+# -- report ------------------------------------------------------------------------------------
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+    markdown = "markdown"
+
+
+@command
+def report(
+    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score --format json 保存的结果。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.pdf、.html 或 .md）。")],
+    format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
+) -> None:
+    """把保存的评估结果渲染为差距报告（PDF、HTML 或 Markdown），不重新评分。"""
+    from .result_io import load_result
+
+    chosen = format.value if format is not None else _format_for(None, output)
+    if chosen not in {f.value for f in ReportFormat}:
+        raise AuditError(f"无法从扩展名“{output.suffix}”判断报告格式，请用 --format pdf|html|markdown")
+    _emit(load_result(result_file), chosen, output, source=result_file)
+
+
 def main() -> None:
     """Console-script entry point."""
     # pydantic looks for plugins through importlib.metadata on first use (~17 ms of a 0.2 s run);

@@ -1,0 +1,1 @@
+"""Gap reports: Jinja2 → HTML → WeasyPrint → PDF, drawn from a Result and nothing else."""
