@@ -171,7 +171,7 @@ def init(
     if not schema_path.exists():
         write_text_atomic(schema_path, schema)
     _cats, _items, clauses = pack.counts()
-    _stderr(f"已生成 {display_path(output)}：{clauses} 条条款、{len(pack.meta.facts)} 个数据项待填写"
+    _stderr(f"已生成 {display_path(output)}：{clauses} 条条款、{len(pack.used_facts())} 个数据项待填写"
             f"（编辑器校验用 {display_path(schema_path)}）。")
 
 

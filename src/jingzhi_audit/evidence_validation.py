@@ -28,7 +28,7 @@ def validate_evidence(path: Path) -> TargetReport | None:
     total = len(pack.index)
     missing_files = sum(1 for a in evidence.attachments.values() if a.kind == "file" and not a.exists)
     summary = (f"评估证据文件「{evidence.data.community.name}」，规则包 {pack.id}：已评估 {assessed}/{total} 条，"
-               f"数据项 {len(evidence.facts)}/{len(pack.meta.facts)} 个")
+               f"数据项 {sum(1 for f in pack.used_facts() if f in evidence.facts)}/{len(pack.used_facts())} 个")
     if missing_files:
         summary += f"，{missing_files} 个佐证文件不存在"
     report = TargetReport(name, "evidence", list(evidence.warnings), summary=summary, files=[name])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem
-from .pack.loader import PACK_FILE, read_pack
+from .pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
 from .pack.validate import validate_raw
 from .yamlio import display_path
 
@@ -73,12 +73,17 @@ def _targets(path: Path) -> list[tuple[str, Path]]:
         return [("missing", path)]
     if path.name == PACK_FILE or (path.parent / PACK_FILE).is_file():
         return [("pack", path.parent)]
+    if path.name == VOCABULARY_FILE:
+        # the shared vocabulary, and every pack beside it (a change to it can break any of them)
+        return [("vocabulary", path)] + [("pack", p.parent) for p in sorted(path.parent.glob(f"*/{PACK_FILE}"))]
     return [("file", path)]
 
 
 def _validate(kind: str, path: Path) -> TargetReport:
     if kind == "pack":
         return validate_pack(path)
+    if kind == "vocabulary":
+        return validate_vocabulary(path)
     if kind == "missing":
         return TargetReport(display_path(path), "unknown",
                             [Problem(display_path(path), None, None, "文件或文件夹不存在")])
@@ -90,6 +95,24 @@ def _validate(kind: str, path: Path) -> TargetReport:
         display_path(path), None, None,
         "无法识别的文件：既不是规则包（含 pack.yaml 的文件夹），也不是评估证据文件",
     )])
+
+
+def validate_vocabulary(path: Path) -> TargetReport:
+    from pydantic import ValidationError
+
+    from . import yamlio
+    from .diagnostics import validation_problems
+    from .pack.model import Vocabulary
+
+    name = display_path(path)
+    try:
+        doc = yamlio.load(path)
+        vocabulary = Vocabulary.model_validate(doc.data)
+    except InputError as exc:
+        return TargetReport(name, "vocabulary", list(exc.problems))
+    except ValidationError as exc:
+        return TargetReport(name, "vocabulary", validation_problems(exc, doc, Vocabulary))
+    return TargetReport(name, "vocabulary", summary=f"共享数据项词表：{len(vocabulary.facts)} 个数据项", files=[name])
 
 
 def validate_pack(folder: Path) -> TargetReport:
@@ -106,7 +129,7 @@ def validate_pack(folder: Path) -> TargetReport:
         meta = pack.meta
         report.summary = (
             f"规则包 {meta.id}「{meta.title}」{meta.code or ''}：{cats} 类 / {items} 项 / {clauses} 条，"
-            f"总分 {meta.total_points.normalize():f}，{len(meta.facts)} 个数据项，"
+            f"总分 {meta.total_points.normalize():f}，{len(pack.used_facts())} 个数据项，"
             f"{len(meta.thresholds)} 个阈值，{len(meta.vetoes)} 项一票否决，{len(meta.ratings)} 个等级"
         )
         report.details = {"id": meta.id, "categories": cats, "items": items, "clauses": clauses,

@@ -151,7 +151,7 @@ def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack) -> tuple[di
     """Typed facts, and every problem of the file against ``pack`` (IDs, types, N/A, criteria)."""
     problems: list[Problem] = []
     facts: dict[str, FactValue] = {}
-    declared = pack.meta.facts
+    declared = pack.facts
     for name, (loc, value) in flatten(data.facts).items():
         full_loc = ("facts", *loc)
         fact = declared.get(name)

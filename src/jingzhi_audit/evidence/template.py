@@ -103,7 +103,8 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
 def _facts(pack: Pack, lines: list[str]) -> None:
     """Facts as nested YAML: ``satisfaction.facilities`` under ``satisfaction:``."""
     opened: list[str] = []
-    for name, fact in pack.meta.facts.items():
+    for name in pack.used_facts():
+        fact = pack.facts[name]
         parts = name.split(".")
         groups, leaf = parts[:-1], parts[-1]
         common = 0
@@ -139,7 +140,7 @@ def evidence_schema(pack: Pack) -> dict[str, Any]:
 
 def _facts_schema(pack: Pack) -> dict[str, Any]:
     root: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
-    for name, fact in pack.meta.facts.items():
+    for name, fact in pack.facts.items():  # the whole vocabulary: one evidence file serves every pack
         node = root
         *groups, leaf = name.split(".")
         for group in groups:

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
-from .loader import Pack
+from .loader import VOCABULARY_FILE, Pack
 
 _FORMAT = b"jingzhi-pack-cache-1\n"
 
@@ -30,9 +30,14 @@ def cache_dir() -> Path | None:
 
 
 def cache_key(folder: Path) -> str:
+    """Every file of the pack folder, and the shared vocabulary beside it (packs refer to it)."""
     digest = hashlib.sha256(f"{__version__}|{sys.version}|".encode())
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(folder)).encode("utf-8") + b"\0")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    vocabulary = folder.parent / VOCABULARY_FILE
+    if vocabulary.is_file():
+        files.append(vocabulary)
+    for file in files:
+        digest.update(str(file.relative_to(folder.parent)).encode("utf-8") + b"\0")
         digest.update(file.read_bytes())
     return digest.hexdigest()
 

@@ -19,10 +19,11 @@ from .. import yamlio
 from ..diagnostics import validation_problems
 from ..errors import InputError, PackError, Problem
 from ..expr import Expression
-from .model import Category, Clause, Item, PackMeta, Scale
+from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Vocabulary
 
 M = TypeVar("M", bound=BaseModel)
 PACK_FILE = "pack.yaml"
+VOCABULARY_FILE = "vocabulary.yaml"
 PACK_FILE_LIMIT = 2 * 1024 * 1024  # a category file is ~30 KB; 2 MB leaves room and stays safe
 
 
@@ -40,10 +41,17 @@ class Pack:
     scales: dict[str, Scale]  # clause id → resolved scale
     warnings: list[Problem] = field(default_factory=list)
     index: dict[str, tuple[Category, Item, Clause]] = field(default_factory=dict)
+    facts: dict[str, FactDef] = field(default_factory=dict)  # vocabulary facts, then the pack's own
 
     @property
     def id(self) -> str:
         return self.meta.id
+
+    def used_facts(self) -> list[str]:
+        """Facts the pack's checks read (and its own facts), in declaration order: what a
+        community of this pack is asked to fill in."""
+        used = {name for expr in self.expressions.values() for name in expr.facts}
+        return [name for name in self.facts if name in used or name in self.meta.facts]
 
     def clauses(self) -> Iterator[tuple[Category, Item, Clause]]:
         yield from self.index.values()
@@ -67,6 +75,8 @@ class RawPack:
     categories: list[Category | None]
     problems: list[Problem]
     unreadable: int = 0  # files that could not even be parsed
+    vocabulary_doc: yamlio.Document | None = None
+    vocabulary: Vocabulary | None = None
 
     @property
     def complete(self) -> bool:
@@ -113,7 +123,21 @@ def read_pack(path: Path) -> RawPack:
     if not docs and not problems:
         problems.append(Problem(yamlio.display_path(folder), None, None,
                                 "规则包中没有任何分类文件（如 05-社区队伍.yaml）"))
-    return RawPack(folder, meta_doc, meta, docs, categories, problems, unreadable)
+    raw = RawPack(folder, meta_doc, meta, docs, categories, problems, unreadable)
+    if meta is not None and meta.vocabulary is not None and meta_doc is not None:
+        path = vocabulary_path(folder, meta.vocabulary)
+        if not path.is_file():
+            problems.append(meta_doc.problem(("vocabulary",), "vocabulary", f"共享数据项词表不存在：{yamlio.display_path(path)}"))
+            raw.unreadable += 1
+        else:
+            raw.vocabulary_doc, raw.vocabulary = _read(path, Vocabulary, problems)
+            if raw.vocabulary is None:
+                raw.unreadable += 1
+    return raw
+
+
+def vocabulary_path(folder: Path, ref: str) -> Path:
+    return (folder / ref).resolve()
 
 
 def _read(path: Path, model: type[M], problems: list[Problem]) -> tuple[yamlio.Document | None, M | None]:

@@ -255,6 +255,17 @@ class Bonus(Model):
     guidance: Text | None = None
 
 
+FactName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
+
+
+class Vocabulary(Model):
+    """``standards/vocabulary.yaml``: facts shared by every pack, so one evidence file serves all."""
+
+    model_config = ConfigDict(title="共享数据项词表 vocabulary.yaml")
+
+    facts: dict[FactName, FactDef]
+
+
 class PackMeta(Model):
     """``pack.yaml``: metadata, settings, facts, thresholds, vetoes and ratings."""
 
@@ -277,7 +288,8 @@ class PackMeta(Model):
     na_cap_rating: Slug | None = None
     bonus_cap: Decimal = Field(Decimal(5), ge=0)
     documents: dict[Slug, DocumentRef] = {}
-    facts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")], FactDef] = {}
+    vocabulary: Text | None = Field(None, description="共享数据项词表的路径（相对于规则包文件夹），如 ../vocabulary.yaml")
+    facts: dict[FactName, FactDef] = Field({}, description="本规则包特有的数据项（共享词表中已有的不要重复定义）")
     thresholds: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], Threshold] = {}
     scales: dict[Slug, Scale] = {}
     vetoes: list[Veto] = []

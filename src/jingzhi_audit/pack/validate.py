@@ -18,7 +18,7 @@ from ..errors import Problem
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
 from ..yamlio import Document, Loc, display_path
 from .loader import Pack, RawPack, pack_sha256
-from .model import Category, Clause, Item, PackMeta, Scale, Source
+from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source
 
 _CJK_GAP = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
@@ -32,16 +32,22 @@ def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
         return None, problems  # file errors first: cross-file rules would only echo them
     categories: list[Category] = [c for c in raw.categories if c is not None]
     v = _Validator(raw.folder, meta, meta_doc, categories, raw.category_docs)
+    if raw.vocabulary is not None and raw.vocabulary_doc is not None:
+        v.add_vocabulary(raw.vocabulary.facts)
     v.run()
     problems.extend(v.problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
+    files = [meta_doc.path, *(d.path for d in raw.category_docs)]
+    if raw.vocabulary_doc is not None:
+        files.append(raw.vocabulary_doc.path)  # fact types shape results: part of the pack's identity
     pack = Pack(
         meta=meta,
         categories=categories,
         folder=raw.folder,
-        files=[meta_doc.path, *(d.path for d in raw.category_docs)],
-        sha256=pack_sha256(raw.folder, [meta_doc.path, *(d.path for d in raw.category_docs)]),
+        files=files,
+        facts=v.facts,
+        sha256=pack_sha256(raw.folder, files),
         thresholds=v.thresholds,
         expressions=v.expressions,
         scales=v.scales,
@@ -64,6 +70,7 @@ class _Validator:
         self.scales: dict[str, Scale] = {}
         self.index: dict[str, tuple[Category, Item, Clause]] = {}
         self.used_facts: set[str] = set()
+        self.facts = dict(meta.facts)  # every declared fact: the shared vocabulary's, then the pack's
         self.used_thresholds: set[str] = set()
         self._doc_texts: dict[str, str | None] = {}
 
@@ -73,6 +80,13 @@ class _Validator:
 
     def warn(self, doc: Document, loc: Loc, field: str | None, message: str) -> None:
         self.problems.append(doc.problem(loc, field, message, severity="warning"))
+
+    def add_vocabulary(self, shared: dict[str, FactDef]) -> None:
+        for name in self.meta.facts:
+            if name in shared:
+                self.error(self.meta_doc, ("facts", name), f"facts.{name}",
+                           f"数据项「{name}」已在共享词表中定义，请删除本处的重复定义（同名数据项须同义、同类型、同单位）")
+        self.facts = {**shared, **{k: v for k, v in self.meta.facts.items() if k not in shared}}
 
     def run(self) -> None:
         self.named_scales = {
@@ -194,13 +208,13 @@ class _Validator:
     # -- expressions ---------------------------------------------------------------------------
     def compile(self, doc: Document, loc: Loc, field: str, source: str, kind: str) -> Expression:
         try:
-            expr = compile_expression(source, facts=self.meta.facts, thresholds=self.meta.thresholds)
+            expr = compile_expression(source, facts=self.facts, thresholds=self.meta.thresholds)
         except ExpressionError as exc:
             self.error(doc, loc, field, f"表达式不可用：{exc}")
             return compile_expression("0")
         self.used_facts.update(expr.facts)
         self.used_thresholds.update(expr.thresholds)
-        facts = {name: sample_value(self.meta.facts[name].type) for name in expr.facts}
+        facts = {name: sample_value(self.facts[name].type) for name in expr.facts}
         try:
             value = expr.evaluate(facts, self.thresholds)
         except ExpressionError as exc:
@@ -338,7 +352,7 @@ class _Validator:
 
     def check_unused(self) -> None:
         doc = self.meta_doc
-        for name in self.meta.facts:
+        for name in self.meta.facts:  # the pack's own facts; shared ones serve other packs
             if name not in self.used_facts:
                 self.warn(doc, ("facts", name), f"facts.{name}", "该数据项未被任何检查式使用")
         for name in self.meta.thresholds:
