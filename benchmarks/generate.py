@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from jingzhi_audit.evidence.facts import coerce
 from jingzhi_audit.pack import Pack, load_pack, resolve_pack
 from jingzhi_audit.pack.model import FactDef
 
@@ -43,44 +44,53 @@ def fact_value(name: str, fact: FactDef, quality: float, households: int, rng: r
     if name == "residents":
         return int(households * rng.uniform(2.3, 2.8))
     if fact.type == "boolean":  # vetoes: rare incidents in weak communities
-        return rng.random() < (0.08 if quality < 0.45 else 0.0)
+        return rng.random() < (0.06 if quality < 0.4 else 0.0)
     if fact.type == "ratio":
-        low = 0.6 + 0.3 * quality
-        return round(min(1.0, rng.uniform(low, low + 0.15)), 2)
+        if name.endswith(("coverage", "entry_rate", "visit_rate")):  # "全覆盖"-type indicators
+            return 1.0 if rng.random() < 0.35 + 0.6 * quality else round(rng.uniform(0.8, 0.99), 2)
+        low = 0.78 + 0.14 * quality
+        return round(min(1.0, rng.uniform(low, low + 0.1)), 2)
     scale = households / 1000
     typical = {
         "community_workers": households / 320, "social_organizations": 12, "service_facility_area": 33 * households / 100,
         "registered_volunteers": households * 0.3, "work_funding": 5.5 * scale, "grids": households / 420,
         "full_time_grid_workers": households / 420, "worker_training_hours": 44,
     }.get(name, 14 if fact.unit == "次" else 4)
-    value = typical * rng.uniform(0.55 + 0.5 * quality, 0.8 + 0.6 * quality)
+    value = typical * rng.uniform(0.7 + 0.5 * quality, 1.0 + 0.6 * quality)
     return max(0, round(value)) if fact.type == "integer" else round(value, 1)
 
 
 def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
-    quality = min(1.0, max(0.05, rng.betavariate(4, 2)))
+    quality = min(1.0, max(0.05, rng.betavariate(5, 1.6)))
+    unassessed = rng.randrange(1, 6) if rng.random() < 0.15 else 0  # a few communities leave gaps
     district = rng.choice(list(DISTRICTS))
     households = rng.randrange(900, 3300, 10)
     facts: dict[str, object] = {}
-    for name, fact in pack.meta.facts.items():
-        if rng.random() < 0.04 * (1.2 - quality):
+    typed: dict[str, object] = {}
+    for name in pack.used_facts():
+        fact = pack.facts[name]
+        if fact.type != "boolean" and rng.random() < 0.02 * (1.2 - quality):
             continue  # an unfilled fact: its clauses cannot be verified
         value = fact_value(name, fact, quality, households, rng)
+        typed[name] = coerce(value, fact)
         node = facts
         *groups, leaf = name.split(".")
         for group in groups:
             node = node.setdefault(group, {})  # type: ignore[assignment]
         node[leaf] = value
     clauses: dict[str, dict] = {}
+    skip = set(rng.sample(list(pack.index), unassessed))
     for cid, (_, _, clause) in pack.index.items():
-        roll = rng.random()
-        if roll < 0.03 * (1.1 - quality):
+        if cid in skip:
             continue  # unassessed
-        if clause.na_allowed and roll < 0.06:
+        if clause.na_allowed and rng.random() < 0.03:
             clauses[cid] = {"status": "不适用", "reason": "本社区无此类对象"}
             continue
         p = rng.random()
         status = "达标" if p < quality else "部分达标" if p < quality + (1 - quality) / 2 else "未达标"
+        computed = computed_status(pack, cid, typed)
+        if computed is not None and rng.random() < 0.95:
+            status = computed  # most communities declare what their own data show
         entry: dict[str, object] = {"status": status}
         if status != "未达标" and rng.random() < 0.97:
             entry["evidence"] = [f"files/{rng.choice(EVIDENCE_FILES)}"] if rng.random() < 0.8 else \
@@ -101,6 +111,20 @@ def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
         "clauses": clauses,
     }
     return data, quality
+
+
+def computed_status(pack: Pack, cid: str, facts: dict[str, object]) -> str | None:
+    """What the clause's automatic check says of these facts, as a declared status."""
+    expr = pack.expressions.get(cid)
+    if expr is None or expr.missing(facts):
+        return None
+    try:
+        value = expr.evaluate(facts, pack.thresholds)  # type: ignore[arg-type]
+    except Exception:
+        return None
+    scale = pack.scales.get(cid)
+    credit = scale.credit_for(value) if scale is not None else (1 if value is True else 0)
+    return "达标" if credit == 1 else "未达标" if credit == 0 else "部分达标"
 
 
 def write_district(out: Path, count: int, *, seed: int = 2026, standard: str = "jingzhi-2022") -> list[Path]:

@@ -9,6 +9,9 @@ of repeated runs (the machine's noise is reported as min–max). Names:
             Target: ≥ 500/s. Also reports load + score per file.
   pdf       a full gap report of each example in a warm process (target ≤ 1.2 s, ≤ 600 KB) and
             ``audit score FILE --format pdf`` in a fresh process (target ≤ 3 s).
+  batch     ``audit batch`` on a synthetic district of 338 communities without PDFs on 2 cores
+            (target ≤ 10 s), its re-run, and a district with PDFs (target ≤ 1 s per community,
+            memory flat: the process tree's memory is sampled every 0.5 s).
 """
 
 from __future__ import annotations
@@ -132,10 +135,66 @@ def bench_pdf(runs: int) -> dict[str, float]:
     return out
 
 
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with Path(f"/proc/{current}/status").open(encoding="ascii") as handle:
+                for line in handle:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with Path(f"/proc/{current}/task/{current}/children").open(encoding="ascii") as handle:
+                stack.extend(int(c) for c in handle.read().split())
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _run_sampled(cmd: list[str]) -> tuple[float, list[float]]:
+    """Wall time of ``cmd`` and its process tree's memory sampled every 0.5 s."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples = []
+    while proc.poll() is None:
+        samples.append(_tree_rss_mb(proc.pid))
+        time.sleep(0.5)
+    return time.perf_counter() - start, samples
+
+
+def bench_batch(count: int, pdf_count: int) -> dict[str, float]:
+    compileall.compile_dir(str(ROOT / "src" / "jingzhi_audit"), quiet=1)
+    out: dict[str, float] = {}
+    paths = district(count)
+    source = paths[0].parent.parent
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [str(BIN / "audit"), "batch", str(source), "-o", str(Path(tmp) / "out"), "--jobs", "2", "--no-pdf"]
+        wall, samples = _run_sampled(cmd)
+        print(f"batch {count} communities, no PDFs, 2 jobs, fresh process: {wall:.2f} s (target ≤ 10 s), "
+              f"peak memory {max(samples or [0]):.0f} MB")
+        again, _ = _run_sampled(cmd)
+        print(f"re-run with nothing changed: {again:.2f} s")
+        out.update(batch_s=wall, rerun_s=again)
+    if pdf_count:
+        paths = district(pdf_count)
+        source = paths[0].parent.parent
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [str(BIN / "audit"), "batch", str(source), "-o", str(Path(tmp) / "out"), "--jobs", "2", "--pdf"]
+            wall, samples = _run_sampled(cmd)
+            third = max(1, len(samples) // 3)
+            print(f"batch {pdf_count} communities with PDFs, 2 jobs: {wall:.1f} s = {wall / pdf_count:.2f} s per "
+                  f"community (target ≤ 1 s); memory first third {max(samples[:third]):.0f} MB, "
+                  f"last third {max(samples[-third:]):.0f} MB")
+            out.update(pdf_per_community=wall / pdf_count)
+    return out
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
     "cold": lambda a: bench_cold(a.runs),
     "scoring": lambda a: bench_scoring(a.files),
     "pdf": lambda a: bench_pdf(a.runs),
+    "batch": lambda a: bench_batch(a.district, a.pdf_district),
 }
 
 
@@ -144,6 +203,8 @@ def main() -> None:
     parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
     parser.add_argument("--runs", type=int, default=21, help="fresh processes per command (cold)")
     parser.add_argument("--files", type=int, default=500, help="evidence files (scoring)")
+    parser.add_argument("--district", type=int, default=338, help="communities (batch, no PDFs)")
+    parser.add_argument("--pdf-district", type=int, default=40, help="communities (batch with PDFs; 0 to skip)")
     args = parser.parse_args()
     for name in args.names or list(BENCHMARKS):
         print(f"== {name}")

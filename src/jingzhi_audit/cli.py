@@ -50,6 +50,10 @@ def _boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         _stderr("已中断。")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except SystemExit as exc:
+        if isinstance(exc.code, int) and exc.code > 128:  # a signal turned into an orderly exit
+            _stderr("已终止。")
+        raise
 
 
 def command(func: F) -> F:
@@ -268,6 +272,55 @@ def report(
     if chosen not in {f.value for f in ReportFormat}:
         raise AuditError(f"无法从扩展名“{output.suffix}”判断报告格式，请用 --format pdf|html|markdown")
     _emit(load_result(result_file), chosen, output, source=result_file)
+
+
+# -- batch -------------------------------------------------------------------------------------
+@command
+def batch(
+    source: Annotated[Path, typer.Argument(metavar="DIR", help="存放各社区证据文件的文件夹（可含子文件夹）。")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件夹；默认 reports/<文件夹名>。")] = None,
+    standard: Annotated[str | None, typer.Option("--standard", "-s", help="统一使用的规则包；默认取各证据文件的 standard。")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为 CPU 核数。")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="是否为每个社区生成 PDF 差距报告，并生成全区 PDF 汇总。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部重新评分（默认跳过证据、佐证和规则包均未改动的社区）。")] = False,
+) -> None:
+    """为一个区（市）的全部社区评分，并生成全区汇总（终端、JSON、CSV、Excel，及可选的 PDF）。"""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .api import now_iso
+    from .batch.runner import BatchOptions, default_jobs
+    from .batch.service import plan, run_batch
+    from .render.batch_view import summary_view
+    from .yamlio import display_path
+
+    out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
+    options = BatchOptions(source=source, out=out, standard=standard, jobs=jobs or default_jobs(), pdf=pdf,
+                           force=force, generated_at=now_iso())
+    tasks = plan(options)
+    err = Console(stderr=True, highlight=False)
+    progress = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TextColumn("无法评分 {task.fields[failed]}"),
+                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err, transient=True)
+    with progress:
+        bar = progress.add_task("batch", total=len(tasks), failed=0)
+        failures = 0
+
+        def advance(outcome: Any) -> None:
+            nonlocal failures
+            failures += outcome.failed is not None
+            progress.update(bar, advance=1, failed=failures)
+
+        report = run_batch(options, tasks, advance)
+    Console(highlight=False).print(summary_view(report.summary, [display_path(p) for p in report.written]))
+    _stderr(f"本次评分 {report.graded} 个，未改动而跳过 {report.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    raise typer.Exit(EXIT_INVALID if report.summary.failed else 0)
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 from .errors import OutputError
@@ -11,30 +11,30 @@ from .yamlio import display_path
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half."""
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half.
+
+    The temporary file's name is chosen before it is created, so that whatever interrupts the
+    write (Ctrl-C, SIGTERM turned into SystemExit) can always remove it.
+    """
     folder = path.parent if str(path.parent) else Path()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise OutputError(f"无法写入 {display_path(path)}：{exc.strerror}") from None
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # created with the umask applied
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        # mkstemp creates 0600; give the output the permissions any new file would have
-        Path(tmp).chmod(0o666 & ~_umask())
-        Path(tmp).replace(path)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"无法写入 {display_path(path)}：{exc.strerror}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:

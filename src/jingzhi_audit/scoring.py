@@ -151,7 +151,7 @@ def _plan(pack: Pack) -> _Plan:
         units=units, partial_units=int(partial * units), clauses=tuple(clauses),
         na_cap=Fraction(pack.meta.na_cap), category_points=tuple(Fraction(c.points) for c in pack.categories),
         items=tuple((cat, item, sum(int(c.points * 2) for c in item.clauses)) for cat, item in items),
-        pack_info=_pack_info(pack),
+        pack_info=pack_info(pack),
     )
     _PLANS.clear()  # one pack at a time in practice; never grow without bound
     _PLANS[id(pack)] = (pack, plan)
@@ -489,7 +489,8 @@ def _rating(pack: Pack, total: Fraction, ratios: list[Fraction | None], vetoes: 
     return result(chosen)
 
 
-def _pack_info(pack: Pack) -> PackInfo:
+def pack_info(pack: Pack) -> PackInfo:
+    """The pack as a result records it (identity, settings, rating bands)."""
     meta = pack.meta
     return _new(
         PackInfo, id=meta.id, title=meta.title, code=meta.code, issuer=meta.issuer, version=meta.version,

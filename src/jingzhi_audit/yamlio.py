@@ -213,6 +213,8 @@ _YAML_PHRASES = {
     "expected <block end>, but found '<block mapping start>'": "缩进不一致",
     "expected <block end>, but found '-'": "列表项“-”的缩进不一致",
     "expected ',' or '}', but got '<stream end>'": "{…} 没有闭合",
+    "did not find expected ',' or ']'": "[…] 没有闭合，或列表项之间缺少逗号",
+    "did not find expected ',' or '}'": "{…} 没有闭合，或各项之间缺少逗号",
     "expected ',' or ']', but got '<stream end>'": "[…] 没有闭合",
     "found unexpected ':'": "出现了多余的冒号",
 }

@@ -51,6 +51,11 @@ _STATE: dict[str, Any] = {}
 
 def render_pdf(result: Result) -> bytes:
     """The gap report as PDF bytes (A4, Chinese font embedded as a subset)."""
+    return html_to_pdf(render_html(result))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Our own HTML to PDF, with the safe fetcher and a Chinese font checked first."""
     chinese_font()
     weasyprint = _weasyprint()
     if "fetcher" not in _STATE:
@@ -59,7 +64,6 @@ def render_pdf(result: Result) -> bytes:
         # WeasyPrint logs refused resources and unsupported CSS at WARNING; the refusals are
         # intended (and counted in BLOCKED), so keep them out of the user's terminal.
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    html = render_html(result)
     try:
         document = weasyprint.HTML(string=html, base_url=None, url_fetcher=_STATE["fetcher"])
         data: bytes = document.write_pdf(font_config=_STATE["fonts"])

@@ -1,0 +1,1 @@
+"""District grading for inspectors: many evidence files, one engine, one district summary."""

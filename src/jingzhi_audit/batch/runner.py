@@ -1,0 +1,308 @@
+"""``audit batch``: grade every evidence file of a district, in parallel, incrementally, safely.
+
+* One long-lived worker process per core (the pack is loaded once per worker, WeasyPrint warmed
+  once); results stream back as they finish, so memory stays flat over the run.
+* Every output is written atomically (temporary file, then rename) by the worker that made it,
+  and a small sidecar ``<name>.meta.json`` is written last. An interrupted run therefore leaves
+  only whole files, and loses only the communities it had not finished.
+* The sidecar holds the community's summary row and the key its outputs were made from (evidence
+  SHA-256, attachment sizes and times, pack SHA-256, tool version, PDF or not). A re-run skips a
+  community whose key is unchanged and whose outputs exist; ``--force`` redoes everything.
+* A file that fails to load or validate is a row of the summary with its errors, not a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import InputError
+from ..evidence.loader import PackMemo, load_evidence
+from ..outputs import write_bytes_atomic, write_text_atomic
+from ..pack import Pack
+from ..pack.registry import resolve_pack
+from ..scoring import score
+from .model import CommunityRow, FailedFile, row_from_result
+
+EVIDENCE_SUFFIXES = (".yaml", ".yml")
+META_SUFFIX = ".meta.json"
+SKIP_DIRS = {"files", "附件"}  # attachment folders: YAML inside them is evidence of a clause, not a community
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    source: Path
+    out: Path
+    standard: str | None = None
+    jobs: int = 1
+    pdf: bool = False
+    force: bool = False
+    generated_at: str = ""
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    rel: str
+    stem: Path  # output path without suffix, inside out/communities
+
+
+@dataclass
+class Outcome:
+    task: Task
+    row: CommunityRow | None = None
+    failed: FailedFile | None = None
+    skipped: bool = False
+    pack_folder: str | None = None  # where the row's pack was loaded from
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    packs: dict[str, Pack] = field(default_factory=dict)  # pack id → pack, of the graded files
+
+    @property
+    def rows(self) -> list[CommunityRow]:
+        return [o.row for o in self.outcomes if o.row is not None]
+
+    @property
+    def failed(self) -> list[FailedFile]:
+        return [o.failed for o in self.outcomes if o.failed is not None]
+
+
+def discover(source: Path, out: Path) -> list[Path]:
+    """Evidence files under ``source``: YAML files, not in attachment folders, not hidden, not
+    inside the output folder."""
+    if not source.is_dir():
+        raise InputError([_problem(source, "不是文件夹：audit batch 需要一个存放各社区证据文件的文件夹")])
+    out_resolved = out.resolve()
+    found = []
+    for path in sorted(source.rglob("*")):
+        if path.suffix.lower() not in EVIDENCE_SUFFIXES or not path.is_file():
+            continue
+        rel_parts = path.relative_to(source).parts
+        if any(p.startswith(".") for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
+            continue
+        if path.resolve().is_relative_to(out_resolved):
+            continue
+        found.append(path)
+    return found
+
+
+def _problem(path: Path, message: str) -> Any:
+    from ..errors import Problem
+    from ..yamlio import display_path
+
+    return Problem(display_path(path), None, None, message)
+
+
+def tasks_for(paths: list[Path], source: Path, out: Path) -> list[Task]:
+    tasks = []
+    for path in paths:
+        rel = path.relative_to(source)
+        tasks.append(Task(path=path, rel=rel.as_posix(), stem=out / "communities" / rel.with_suffix("")))
+    return tasks
+
+
+# -- the key that decides whether a community must be graded again ------------------------------------
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def up_to_date(task: Task, options: BatchOptions,
+               pack_sha: Callable[[str], str | None]) -> tuple[CommunityRow, str] | None:
+    """The stored row (and its pack folder) when the community's outputs are current, else None."""
+    if options.force:
+        return None
+    try:
+        meta = json.loads((task.stem.parent / (task.stem.name + META_SUFFIX)).read_text(encoding="utf-8"))
+        key = meta["key"]
+        if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
+            return None
+        if pack_sha(key["pack_folder"]) != key["pack"]:
+            return None
+        folder = task.path.parent
+        if any(_stat(folder / name) != stat for name, stat in key["attachments"].items()):
+            return None
+        outputs = meta["row"]["outputs"]
+        if not all((options.out / rel).is_file() for rel in outputs.values()):
+            return None
+        return CommunityRow.model_validate(meta["row"]), key["pack_folder"]
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+# -- the worker ---------------------------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates the pool
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    _WORKER.update(memo=PackMemo(), standard=standard, pdf=pdf, out=Path(out), generated_at=generated_at)
+    if pdf:
+        from ..report.fonts import chinese_font
+        from ..report.pdf import _weasyprint
+
+        chinese_font()
+        _weasyprint()
+
+
+def _exit_on_term(signum: int, frame: Any) -> None:
+    # Once: a second SIGTERM (the pool's, then multiprocessing's at exit) must not interrupt the
+    # clean-up the first one started.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise SystemExit(128 + signum)  # unwinds through write_bytes_atomic, which removes its temp file
+
+
+def grade(task: Task) -> Outcome:
+    """Grade one community and write its outputs (runs in a worker process)."""
+    state = _WORKER
+    out: Path = state["out"]
+    try:
+        pack, evidence = load_evidence(task.path, standard=state["standard"], pack_loader=state["memo"])
+    except InputError as exc:
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[str(p) for p in exc.problems][:20]))
+    try:
+        result = score(pack, evidence, generated_at=state["generated_at"])
+        json_path = task.stem.with_suffix(".json")
+        write_text_atomic(json_path, result.model_dump_json() + "\n")
+        outputs = {"json": json_path.relative_to(out).as_posix()}
+        if state["pdf"]:
+            from ..report.pdf import render_pdf
+
+            pdf_path = task.stem.with_suffix(".pdf")
+            write_bytes_atomic(pdf_path, render_pdf(result))
+            outputs["pdf"] = pdf_path.relative_to(out).as_posix()
+        row = row_from_result(result, task.rel, outputs)
+        folder = task.path.parent
+        key: dict[str, Any] = {
+            "tool": __version__, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
+            "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
+            "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
+                            if a.kind == "file"},
+        }
+        meta = {"key": key, "row": row.model_dump(mode="json")}
+        write_text_atomic(task.stem.parent / (task.stem.name + META_SUFFIX),
+                          json.dumps(meta, ensure_ascii=False) + "\n")
+        return Outcome(task, row=row, pack_folder=key["pack_folder"])
+    except Exception as exc:  # one community's failure must not stop a district
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
+
+
+def _remove_outputs(task: Task) -> None:
+    """A community that now fails has no current outputs: remove the previous run's."""
+    for suffix in (".json", ".pdf", META_SUFFIX):
+        target = task.stem.parent / (task.stem.name + suffix) if suffix == META_SUFFIX else task.stem.with_suffix(suffix)
+        target.unlink(missing_ok=True)
+
+
+# -- the run ------------------------------------------------------------------------------------------
+def clean_temporaries(out: Path) -> int:
+    """Remove temporary files a killed run left behind (``.<name>.<random>.tmp``)."""
+    removed = 0
+    if out.is_dir():
+        for tmp in out.rglob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def run(options: BatchOptions, tasks: list[Task], on_outcome: Callable[[Outcome], None] | None = None) -> BatchResult:
+    """Grade ``tasks``; call ``on_outcome`` as each finishes (skipped ones first)."""
+    clean_temporaries(options.out)
+    memo = PackMemo()
+    folders: dict[str, str | None] = {}
+
+    def pack_sha(folder: str) -> str | None:
+        if folder not in folders:
+            try:
+                folders[folder] = memo(Path(folder)).sha256
+            except InputError:
+                folders[folder] = None
+        return folders[folder]
+
+    result = BatchResult()
+    todo: list[Task] = []
+    for task in tasks:
+        current = up_to_date(task, options, pack_sha)
+        if current is None:
+            todo.append(task)
+            continue
+        outcome = Outcome(task, row=current[0], skipped=True, pack_folder=current[1])
+        result.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    for outcome in _grade_all(options, todo):
+        result.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    for outcome in result.outcomes:
+        if outcome.row is not None and outcome.pack_folder and outcome.row.pack not in result.packs:
+            result.packs[outcome.row.pack] = memo(Path(outcome.pack_folder))
+    if not result.packs and options.standard is not None:
+        pack = memo(resolve_pack(options.standard))
+        result.packs[pack.id] = pack
+    return result
+
+
+def _grade_all(options: BatchOptions, todo: list[Task]) -> Iterator[Outcome]:
+    if not todo:
+        return
+    initargs = (options.standard, options.pdf, str(options.out), options.generated_at)
+    if options.jobs <= 1 or len(todo) == 1:
+        saved = dict(_WORKER)
+        _init_worker_inline(*initargs)
+        try:
+            for task in todo:
+                yield grade(task)
+        finally:
+            _WORKER.clear()
+            _WORKER.update(saved)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = context.Pool(processes=min(options.jobs, len(todo)), initializer=_init_worker, initargs=initargs)
+    # SIGTERM (kill, a service manager stopping us) must shut down as Ctrl-C does: terminate the
+    # pool so that every worker removes its temporary file, instead of dying with them half-written.
+    previous = signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        chunk = 1 if options.pdf else max(1, min(8, len(todo) // (options.jobs * 8)))
+        yield from pool.imap_unordered(grade, todo, chunksize=chunk)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # SIGTERM to the workers: each removes its temporary file on the way out
+        raise
+    finally:
+        pool.join()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _init_worker_inline(standard: str | None, pdf: bool, out: str, generated_at: str) -> None:
+    """In-process grading (``--jobs 1``): the same state as a worker, without touching signals."""
+    _WORKER.update(memo=PackMemo(), standard=standard, pdf=pdf, out=Path(out), generated_at=generated_at)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
