@@ -188,7 +188,7 @@ class ScoreFormat(StrEnum):
     pdf = "pdf"
 
 
-_USER_FILES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")
+_USER_FILES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")  # never overwritten by an output
 
 
 @command
@@ -321,6 +321,57 @@ def batch(
     Console(highlight=False).print(summary_view(report.summary, [display_path(p) for p in report.written]))
     _stderr(f"本次评分 {report.graded} 个，未改动而跳过 {report.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
     raise typer.Exit(EXIT_INVALID if report.summary.failed else 0)
+
+
+# -- checklist & convert -----------------------------------------------------------------------
+class ChecklistFormat(StrEnum):
+    xlsx = "xlsx"
+    md = "md"
+    pdf = "pdf"
+
+
+@command
+def checklist(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.xlsx、.md 或 .pdf）。")],
+    standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
+    format: Annotated[ChecklistFormat | None, typer.Option("--format", "-f", help="格式；默认按 -o 的扩展名推断。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 Excel 文件（它可能已被填写）。")] = False,
+) -> None:
+    """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
+    from .checklist.printable import checklist_markdown, checklist_pdf
+    from .checklist.xlsx_writer import checklist_workbook
+    from .outputs import write_bytes_atomic, write_text_atomic
+    from .pack import load_pack, resolve_pack
+    from .yamlio import display_path
+
+    chosen = format.value if format is not None else output.suffix.lower().lstrip(".")
+    if chosen not in {f.value for f in ChecklistFormat}:
+        raise AuditError(f"无法从扩展名“{output.suffix}”判断格式，请用 --format xlsx|md|pdf")
+    if output.exists() and output.suffix.lower() in _USER_FILES and not force:
+        raise AuditError(f"{display_path(output)} 已存在且可能是已填写的表格，未覆盖。请换一个文件名，或加 --force")
+    pack = load_pack(resolve_pack(standard))
+    if chosen == "xlsx":
+        write_bytes_atomic(output, checklist_workbook(pack))
+    elif chosen == "md":
+        write_text_atomic(output, checklist_markdown(pack))
+    else:
+        write_bytes_atomic(output, checklist_pdf(pack))
+    _stderr(f"已写入 {display_path(output)}（{len(pack.index)} 条条款）")
+
+
+@command
+def convert(
+    source: Annotated[Path, typer.Argument(metavar="IN", help="证据文件：.yaml 或 .xlsx。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 或 .yaml。")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+) -> None:
+    """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
+    from .api import convert_evidence
+
+    convert_evidence(source, output, force=force)
+    from .yamlio import display_path
+
+    _stderr(f"已写入 {display_path(output)}")
 
 
 def main() -> None:

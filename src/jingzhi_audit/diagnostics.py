@@ -30,9 +30,12 @@ def nearest(name: str, options: Iterable[str], *, cutoff: float = 0.6) -> str:
 
 
 def validation_problems(
-    exc: ValidationError, doc: Document, model: type[BaseModel], *, base: Loc = ()
+    exc: ValidationError, doc: Document | Any, model: type[BaseModel], *, base: Loc = ()
 ) -> list[Problem]:
-    """Problems for every error of ``exc``, raised validating ``doc.data`` (at ``base``) as ``model``."""
+    """Problems for every error of ``exc``, raised validating ``doc.data`` (at ``base``) as ``model``.
+
+    ``doc`` places each problem: a YAML ``Document`` by line, an Excel locator by sheet and cell.
+    """
     grouped: dict[Loc, list[str]] = {}
     errors = [(e, _clean_loc(doc.data, base, tuple(e["loc"]))) for e in exc.errors(include_url=False)]
     missing: dict[Loc, list[str]] = {}
@@ -50,8 +53,8 @@ def validation_problems(
     for loc, messages in grouped.items():
         field = readable_field(doc.data, loc)
         message = messages[0] if len(messages) == 1 else "；或者".join(messages)
-        problems.append(Problem(doc.name, doc.line_of(loc), field or None, message))
-    problems.sort(key=lambda p: (p.line or 0))
+        problems.append(doc.problem(loc, field or None, message))
+    problems.sort(key=lambda p: (p.line or 0, p.field or ""))
     return problems
 
 

@@ -33,7 +33,7 @@ from ..pack.registry import resolve_pack
 from ..scoring import score
 from .model import CommunityRow, FailedFile, row_from_result
 
-EVIDENCE_SUFFIXES = (".yaml", ".yml")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".xlsx")
 META_SUFFIX = ".meta.json"
 SKIP_DIRS = {"files", "附件"}  # attachment folders: YAML inside them is evidence of a clause, not a community
 
@@ -80,8 +80,8 @@ class BatchResult:
 
 
 def discover(source: Path, out: Path) -> list[Path]:
-    """Evidence files under ``source``: YAML files, not in attachment folders, not hidden, not
-    inside the output folder."""
+    """Evidence files under ``source``: YAML files and Excel workbooks, not in attachment folders,
+    not hidden (nor Excel's ``~$`` lock files), not inside the output folder."""
     if not source.is_dir():
         raise InputError([_problem(source, "不是文件夹：audit batch 需要一个存放各社区证据文件的文件夹")])
     out_resolved = out.resolve()
@@ -90,7 +90,7 @@ def discover(source: Path, out: Path) -> list[Path]:
         if path.suffix.lower() not in EVIDENCE_SUFFIXES or not path.is_file():
             continue
         rel_parts = path.relative_to(source).parts
-        if any(p.startswith(".") for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
+        if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
             continue
         if path.resolve().is_relative_to(out_resolved):
             continue

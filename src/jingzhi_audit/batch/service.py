@@ -28,7 +28,7 @@ def plan(options: BatchOptions) -> list[Task]:
     """The tasks of a run (known before it starts, for the progress bar's total)."""
     tasks = tasks_for(discover(options.source, options.out), options.source, options.out)
     if not tasks:
-        raise InputError([Problem(display_path(options.source), None, None, "文件夹中没有找到证据文件（*.yaml）")])
+        raise InputError([Problem(display_path(options.source), None, None, "文件夹中没有找到证据文件（*.yaml 或 *.xlsx）")])
     return tasks
 
 

@@ -13,6 +13,8 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -137,13 +139,33 @@ class ClauseEntry(Model):
     criteria_met: Annotated[list[Text], BeforeValidator(_text_list)] = Field(
         default_factory=list, description="部分达标时已达到的细项编号，如 [a, c]")
     note: OptionalText = Field(None, description="说明")
-    reason: OptionalText = Field(None, description="不适用的理由")
+    reason: OptionalText = Field(None, description="不适用的理由", validate_default=True)
 
-    @model_validator(mode="after")
-    def _na_reason(self) -> Self:
-        if self.status == "na" and self.reason is None:
+    @property
+    def blank(self) -> bool:
+        return (self.status is None and not self.evidence and not self.criteria_met
+                and self.note is None and self.reason is None)
+
+    @field_validator("reason")
+    @classmethod
+    def _na_reason(cls, reason: str | None, info: ValidationInfo) -> str | None:
+        # a field validator (not a model one), so that the problem points at the reason itself
+        if reason is None and info.data.get("status") == "na":
             raise ValueError("标为不适用（na）时必须填写理由（reason）")
-        return self
+        return reason
+
+
+def _without_blanks(node: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in node.items():
+        if isinstance(value, dict):
+            value = _without_blanks(value)
+            if not value:
+                continue
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        out[key] = value
+    return out
 
 
 class EvidenceFile(Model):
@@ -159,3 +181,16 @@ class EvidenceFile(Model):
     facts: dict[str, Any] = Field(default_factory=dict, description="社区数据，名称见规则包 facts")
     clauses: dict[ClauseKey, ClauseEntry | None] = Field(default_factory=dict)
     bonus: dict[ClauseKey, ClauseEntry | None] = Field(default_factory=dict)
+
+    @field_validator("facts")
+    @classmethod
+    def _drop_blank_facts(cls, facts: dict[str, Any]) -> dict[str, Any]:
+        """A blank fact is a fact not provided (the template leaves them blank)."""
+        return _without_blanks(facts)
+
+    @field_validator("clauses", "bonus")
+    @classmethod
+    def _drop_blank(cls, entries: dict[str, ClauseEntry | None]) -> dict[str, ClauseEntry | None]:
+        """A blank entry (as the template leaves it) is the same as no entry: not assessed. One
+        canonical form, so that YAML, Excel and their conversions compare equal."""
+        return {key: entry for key, entry in entries.items() if entry is not None and not entry.blank}

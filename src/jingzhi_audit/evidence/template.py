@@ -7,6 +7,7 @@ as text (not dumped from data) so that the comments a person needs sit next to e
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,53 @@ def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file: str | None = SCHEMA_FILE) -> str:
+def _scalar(value: Any) -> str:
+    """A value as a YAML scalar that reads back as the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _q(str(value))
+
+
+def _commented(text: str, comment: str, column: int) -> str:
+    """``text``, then ``# comment`` aligned at ``column`` — always after at least one space
+    (a ``#`` touching a value is part of the value in YAML)."""
+    text = text.rstrip()
+    return f"{text}{' ' * max(1, column - len(text))}# {comment}"
+
+
+def _attachment(item: Any) -> str:
+    fields = {k: getattr(item, k) for k in ("path", "paper", "url", "note") if getattr(item, k) is not None}
+    if set(fields) == {"path"}:
+        return _q(fields["path"])
+    return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in fields.items()) + "}"
+
+
+def _entry_lines(entry: Any, indent: str) -> list[str]:
+    """The fields of one clause entry (blank for an unassessed clause, as in the template)."""
+    if entry is None:
+        return [f"{indent}status:", f"{indent}evidence: []", f"{indent}note:"]
+    status = {"met": "达标", "partial": "部分达标", "not_met": "未达标", "na": "不适用"}.get(entry.status or "")
+    lines = [f"{indent}status: {status or ''}".rstrip()]
+    lines.append(f"{indent}evidence: [{', '.join(_attachment(a) for a in entry.evidence)}]")
+    if entry.criteria_met:
+        lines.append(f"{indent}criteria_met: [{', '.join(_q(c) for c in entry.criteria_met)}]")
+    lines.append(f"{indent}note: {_scalar(entry.note)}".rstrip())
+    if entry.reason is not None:
+        lines.append(f"{indent}reason: {_scalar(entry.reason)}")
+    return lines
+
+
+def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file: str | None = SCHEMA_FILE,
+                    evidence: Any = None) -> str:
+    """The commented evidence template; with ``evidence``, filled in with its values (``audit convert``)."""
     meta = pack.meta
     lines: list[str] = []
     add = lines.append
@@ -56,18 +103,24 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
     add("#   facts   中的数据用于自动核验：数据与自评不一致时以数据为准，并标记“自评与数据不符”。")
     add("# 填好后运行：audit validate 本文件   检查填写；audit score 本文件   查看得分。")
     add("")
-    add(f"standard: {_q(standard_ref or meta.id)}")
+    e = evidence
+    add(f"standard: {_q(e.standard if e is not None else (standard_ref or meta.id))}")
     add("community:")
-    add("  name:        # 社区名称（必填）")
-    add("  district:    # 区（市）")
-    add("  street:      # 街道（镇）")
-    add("assessed_on:   # 评估日期，如 2026-11-01")
-    add("period:        # 评估期，如 {from: 2025-11-01, to: 2026-10-31}；可留空")
-    add("assessor:      # 评估人或评估小组")
+    add(_commented(f"  name: {_scalar(e.community.name) if e else ''}", "社区名称（必填）", 15))
+    for key, label in (("district", "区（市）"), ("street", "街道（镇）"), ("code", "社区代码"), ("contact", "联系人及电话")):
+        value = getattr(e.community, key) if e else None
+        if value is not None or key in ("district", "street"):
+            add(_commented(f"  {key}: {_scalar(value)}", label, 15))
+    add(_commented(f"assessed_on: {_scalar(e.assessed_on) if e else ''}", "评估日期，如 2026-11-01", 15))
+    if e is not None and e.period is not None:
+        add(f"period: {{from: {e.period.start.isoformat()}, to: {e.period.end.isoformat()}}}")
+    else:
+        add("period:        # 评估期，如 {from: 2025-11-01, to: 2026-10-31}；可留空")
+    add(_commented(f"assessor: {_scalar(e.assessor) if e else ''}", "评估人或评估小组", 15))
     add("")
     add("# 社区数据（留空表示未提供；相关条款将无法自动核验）")
     add("facts:")
-    _facts(pack, lines)
+    _facts(pack, lines, e.facts if e is not None else None)
     add("")
     add("clauses:")
     for category in pack.categories:
@@ -87,24 +140,31 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
                     add(f"    # 自动核验：依据数据 {'、'.join(names)}")
                 if not clause.na_allowed:
                     add("    # 本条不允许标为不适用。")
-                add("    status:")
-                add("    evidence: []")
-                add("    note:")
+                lines.extend(_entry_lines(e.clauses.get(clause.id) if e is not None else None, "    "))
+    if e is not None:  # entries the pack does not know are kept, so that nothing is lost
+        for cid, entry in e.clauses.items():
+            if cid not in pack.index:
+                add(f"  {_q(cid)}:  # 规则包中没有此条款")
+                lines.extend(_entry_lines(entry, "    "))
     if meta.bonus:
         add("")
         add("bonus:")
         for bonus in meta.bonus:
             add(f"  {_q(bonus.id)}:  # 加分项：{bonus.title}（{_num(bonus.points)} 分）")
-            add("    status:")
-            add("    evidence: []")
+            lines.extend(_entry_lines(e.bonus.get(bonus.id) if e is not None else None, "    "))
     return "\n".join(lines) + "\n"
 
 
-def _facts(pack: Pack, lines: list[str]) -> None:
-    """Facts as nested YAML: ``satisfaction.facilities`` under ``satisfaction:``."""
+def _facts(pack: Pack, lines: list[str], values: dict[str, Any] | None = None) -> None:
+    """Facts as nested YAML: ``satisfaction.facilities`` under ``satisfaction:``; with ``values``
+    (an evidence file's facts), filled in, and facts the pack does not use kept at the end."""
+    from .facts import flatten
+
+    given = {name: value for name, (_, value) in flatten(values or {}).items()}
+    names = pack.used_facts() + [n for n in given if n not in pack.used_facts()]
     opened: list[str] = []
-    for name in pack.used_facts():
-        fact = pack.facts[name]
+    for name in names:
+        fact = pack.facts.get(name)
         parts = name.split(".")
         groups, leaf = parts[:-1], parts[-1]
         common = 0
@@ -115,7 +175,8 @@ def _facts(pack: Pack, lines: list[str]) -> None:
             lines.append(f"{'  ' * (depth + 1)}{groups[depth]}:")
             opened.append(groups[depth])
         indent = "  " * (len(groups) + 1)
-        lines.append(f"{indent}{leaf}:{' ' * max(1, 34 - len(indent) - len(leaf))}# {_fact_comment(fact)}")
+        comment = _fact_comment(fact) if fact is not None else "本规则包未使用的数据项"
+        lines.append(_commented(f"{indent}{leaf}: {_scalar(given.get(name))}", comment, 35))
 
 
 def evidence_schema(pack: Pack) -> dict[str, Any]:

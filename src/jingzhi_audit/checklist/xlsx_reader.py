@@ -1,0 +1,219 @@
+"""Read a filled-in checklist workbook as an evidence file; problems name the sheet and cell.
+
+People fill forms in Excel or WPS the way people do: Chinese status words with spaces around
+them, blank rows, ``93%`` typed as text or as a percentage, numbers typed as text. All of that is
+accepted; anything else is refused with ``评估表!H37: 状态「已完成」不是可选值`` and the like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..diagnostics import validation_problems
+from ..errors import EvidenceError, Problem
+from ..evidence.model import STATUS_WORDS, EvidenceFile
+from ..yamlio import Loc, display_path
+from .layout import (
+    BONUS,
+    CLAUSE_COLUMNS,
+    CLAUSES,
+    INFO,
+    INFO_COLUMNS,
+    text_to_attachment,
+    text_to_explanation,
+)
+
+WORKBOOK_LIMIT = 20 * 1024 * 1024
+TICKED = {"✓", "√", "✔", "☑", "1", "是", "y", "yes", "x", "●", "对"}
+UNTICKED = {"", "否", "0", "n", "no", "×", "✗", "☐"}
+
+
+class XlsxLocator:
+    """Where each value of the evidence data sits in the workbook (sheet and cell)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.data: dict[str, Any] = {}
+        self.cells: dict[Loc, str] = {}
+
+    def place(self, loc: Loc, sheet: str, column: int, row: int) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.cells[loc] = f"{sheet}!{get_column_letter(column)}{row}"
+
+    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
+        parts = tuple(loc)
+        for end in range(len(parts), -1, -1):
+            cell = self.cells.get(parts[:end])
+            if cell is not None:
+                return Problem(self.name, None, cell, message, severity)
+        return Problem(self.name, None, field, message, severity)
+
+
+def read_workbook(path: Path) -> Any:
+    """A ``Source`` (see ``evidence.loader``) from an evidence workbook."""
+    from openpyxl import load_workbook
+
+    from ..evidence.loader import Source
+
+    name = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError([Problem(name, None, None, f"无法读取文件：{exc.strerror}")]) from None
+    if len(raw) > WORKBOOK_LIMIT:
+        raise EvidenceError([Problem(name, None, None, f"文件过大（{len(raw) / 1024 / 1024:.1f} MB），上限为 20 MB")])
+    try:
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise EvidenceError([Problem(name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{exc}；"
+                                                       "请用 Excel 或 WPS “另存为 .xlsx” 后重试")]) from None
+    missing = [sheet for sheet in (INFO, CLAUSES) if sheet not in book.sheetnames]
+    if missing:
+        raise EvidenceError([Problem(name, None, None, f"缺少工作表「{'」「'.join(missing)}」：这不是由 "
+                                                       "audit checklist 生成的评估表")])
+    locator = XlsxLocator(name)
+    problems: list[Problem] = []
+    data = _info(book[INFO], locator, problems)
+    data["clauses"] = _entries(book[CLAUSES], locator, problems, "clauses")
+    if BONUS in book.sheetnames:
+        data["bonus"] = _entries(book[BONUS], locator, problems, "bonus")
+    locator.data = data
+    if problems:
+        raise EvidenceError(problems)
+    try:
+        evidence = EvidenceFile.model_validate(data)
+    except ValidationError as exc:
+        raise EvidenceError(validation_problems(exc, locator, EvidenceFile)) from None
+    return Source(locator, evidence, raw, "xlsx")
+
+
+def _columns(ws: Any, expected: tuple[Any, ...]) -> dict[str, int]:
+    """Column of each field, found by its header title (robust to a sheet with fewer columns)."""
+    titles = {str(cell.value).strip(): cell.column for cell in ws[1] if cell.value is not None}
+    return {c.key: titles[c.title] for c in expected if c.title in titles}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _value(value: Any) -> Any:
+    """A cell as the YAML loader would give it: exact decimals, dates, 是/否 as booleans."""
+    if isinstance(value, str):
+        text = value.strip()
+        return {"是": True, "否": False}.get(text, text or None)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    return value
+
+
+def _info(ws: Any, locator: XlsxLocator, problems: list[Problem]) -> dict[str, Any]:
+    columns = _columns(ws, INFO_COLUMNS)
+    if "key" not in columns or "value" not in columns:
+        problems.append(Problem(locator.name, None, f"{INFO}!A1", "表头被改动：找不到“名称（勿改）”或“填写内容”列"))
+        return {}
+    data: dict[str, Any] = {"community": {}, "facts": {}}
+    for row in range(2, ws.max_row + 1):
+        key = _text(ws.cell(row=row, column=columns["key"]).value)
+        if not key:
+            continue
+        value = _value(ws.cell(row=row, column=columns["value"]).value)
+        head, _, tail = key.partition(".")
+        if key in ("standard", "assessed_on", "assessor"):
+            loc: Loc = (key,)
+            data[key] = value
+        elif head == "community" and tail:
+            loc = ("community", tail)
+            data["community"][tail] = value
+        elif head == "period" and tail in ("from", "to"):
+            loc = ("period", tail)
+            data.setdefault("period", {})[tail] = value
+        else:  # a fact, by its dotted name
+            parts = tuple(key.split("."))
+            loc = ("facts", *parts)
+            node = data["facts"]
+            for part in parts[:-1]:
+                node = node.setdefault(part, {})
+                if not isinstance(node, dict):
+                    problems.append(Problem(locator.name, None, f"{INFO}!D{row}", f"名称「{key}」与其他数据项冲突"))
+                    break
+            else:
+                node[parts[-1]] = value
+        locator.place(loc, INFO, columns["value"], row)
+    if "period" in data and all(v is None for v in data["period"].values()):
+        del data["period"]  # both dates blank: no period, as in a YAML file without one
+    return data
+
+
+def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: str) -> dict[str, Any]:
+    columns = _columns(ws, CLAUSE_COLUMNS)
+    if "id" not in columns or "status" not in columns:
+        problems.append(Problem(locator.name, None, f"{ws.title}!A1", "表头被改动：找不到“条款编号”或“状态”列"))
+        return {}
+    entries: dict[str, Any] = {}
+    first_row: dict[str, int] = {}
+    for row in range(2, ws.max_row + 1):
+        ident = _text(ws.cell(row=row, column=columns["id"]).value)
+        if not ident:
+            continue  # a blank row
+        values = {key: ws.cell(row=row, column=column).value for key, column in columns.items()}
+        cell = values.get
+        status_text = _text(cell("status"))
+        evidence_text = _text(cell("evidence"))
+        raw_note = cell("note")
+        explanation = str(raw_note) if raw_note is not None else ""  # split before stripping: see layout
+        ticks = []
+        for letter in "abcd":
+            key = f"criterion_{letter}"
+            raw = _text(cell(key)).lower()
+            if raw in TICKED:
+                ticks.append(letter)
+            elif raw not in UNTICKED:
+                problems.append(Problem(locator.name, None, _ref(ws, columns[key], row),
+                                        f"细项 {letter} 请选 ✓ 或留空（填写的是「{_text(cell(key))}」）"))
+        if not (status_text or evidence_text or explanation.strip() or ticks):
+            continue  # not assessed: the same as a clause left out of a YAML file
+        if ident in first_row:
+            problems.append(Problem(locator.name, None, _ref(ws, columns["id"], row),
+                                    f"条款 {ident} 重复出现（第 {first_row[ident]} 行已有）"))
+            continue
+        first_row[ident] = row
+        status_key = STATUS_WORDS.get(status_text) or STATUS_WORDS.get(status_text.lower())
+        note, reason = text_to_explanation(status_key, explanation)
+        lines = [line for part in evidence_text.replace("；", "\n").splitlines() if (line := part.strip())]
+        entries[ident] = {
+            "status": status_text or None,
+            "evidence": [text_to_attachment(line) for line in lines],
+            "criteria_met": ticks,
+            "note": note,
+            "reason": reason,
+        }
+        base: Loc = (section, ident)
+        locator.place(base, ws.title, columns["id"], row)
+        for field, key in (("status", "status"), ("evidence", "evidence"), ("note", "note"), ("reason", "note"),
+                           ("criteria_met", "criterion_a")):
+            if key in columns:
+                locator.place((*base, field), ws.title, columns[key], row)
+    return entries
+
+
+def _ref(ws: Any, column: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{ws.title}!{get_column_letter(column)}{row}"
