@@ -1,0 +1,1 @@
+"""Checklists: fillable Excel workbooks and printable forms generated from a pack."""
