@@ -141,6 +141,49 @@ class Expression:
             raise ExpressionError(f"计算出错：{exc}") from None
 
 
+_FLIP = {"Lt": "Gt", "LtE": "GtE", "Gt": "Lt", "GtE": "LtE", "Eq": "Eq", "NotEq": "NotEq"}
+OPERATORS = {"Lt": "<", "LtE": "≤", "Gt": ">", "GtE": "≥", "Eq": "=", "NotEq": "≠"}
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One comparison of an expression, read as a requirement on one fact: ``fact op value``."""
+
+    fact: str
+    op: str  # a key of OPERATORS
+    value: Value
+
+
+def requirements(expr: Expression, facts: Mapping[str, Any], thresholds: Mapping[str, Number]) -> list[Requirement]:
+    """Each comparison between a fact and something computable from ``facts``, evaluated.
+
+    ``facts.workers >= ceil(facts.households / thresholds.per)`` with 3,600 households gives
+    ``workers ≥ 11``; comparisons whose other side needs a missing fact are left out.
+    """
+    names, _ = expr.bind(facts, thresholds)
+    fact_of = dict(expr._fact_vars)
+    out: list[Requirement] = []
+    for node in ast.walk(expr.tree):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left, right, op = node.left, node.comparators[0], type(node.ops[0]).__name__
+        if isinstance(right, ast.Name) and right.id in fact_of and not (isinstance(left, ast.Name) and left.id in fact_of):
+            left, right, op = right, left, _FLIP[op]
+        if not (isinstance(left, ast.Name) and left.id in fact_of):
+            continue
+        needed = [n.id for n in ast.walk(right) if isinstance(n, ast.Name) and n.id in fact_of]
+        if any(names.get(var) is None for var in needed):
+            continue
+        evaluator = _EVALUATOR
+        evaluator.names = names
+        try:
+            value = evaluator.eval(expr.source, previously_parsed=right)
+        except (ZeroDivisionError, TypeError, ValueError):
+            continue
+        out.append(Requirement(fact_of[left.id], op, value))
+    return out
+
+
 def compile_expression(
     source: str,
     *,

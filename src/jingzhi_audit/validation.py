@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .crosswalk import CROSSWALK_FOLDER
 from .errors import InputError, Problem
 from .pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
 from .pack.validate import validate_raw
@@ -64,15 +65,23 @@ def _targets(path: Path) -> list[tuple[str, Path]]:
     if path.is_dir():
         if (path / PACK_FILE).is_file():
             return [("pack", path)]
+        if path.name == CROSSWALK_FOLDER:
+            return [("crosswalk", p) for p in sorted(path.glob("*.y*ml"))] or [("missing", path)]
         packs = sorted(p.parent for p in path.glob(f"*/{PACK_FILE}"))
-        if packs:
-            return [("pack", p) for p in packs]
+        if packs:  # a folder of packs (standards/): the vocabulary and crosswalks beside them too
+            targets = [("pack", p) for p in packs]
+            if (path / VOCABULARY_FILE).is_file():
+                targets.insert(0, ("vocabulary", path / VOCABULARY_FILE))
+            targets += [("crosswalk", p) for p in sorted((path / CROSSWALK_FOLDER).glob("*.y*ml"))]
+            return targets
         files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".xlsx"))
         return [("file", p) for p in files] or [("missing", path)]
     if not path.exists():
         return [("missing", path)]
     if path.name == PACK_FILE or (path.parent / PACK_FILE).is_file():
         return [("pack", path.parent)]
+    if path.parent.name == CROSSWALK_FOLDER and path.suffix in (".yaml", ".yml"):
+        return [("crosswalk", path)]
     if path.name == VOCABULARY_FILE:
         # the shared vocabulary, and every pack beside it (a change to it can break any of them)
         return [("vocabulary", path)] + [("pack", p.parent) for p in sorted(path.parent.glob(f"*/{PACK_FILE}"))]
@@ -84,6 +93,8 @@ def _validate(kind: str, path: Path) -> TargetReport:
         return validate_pack(path)
     if kind == "vocabulary":
         return validate_vocabulary(path)
+    if kind == "crosswalk":
+        return validate_crosswalk(path)
     if kind == "missing":
         return TargetReport(display_path(path), "unknown",
                             [Problem(display_path(path), None, None, "文件或文件夹不存在")])
@@ -113,6 +124,21 @@ def validate_vocabulary(path: Path) -> TargetReport:
     except ValidationError as exc:
         return TargetReport(name, "vocabulary", validation_problems(exc, doc, Vocabulary))
     return TargetReport(name, "vocabulary", summary=f"共享数据项词表：{len(vocabulary.facts)} 个数据项", files=[name])
+
+
+def validate_crosswalk(path: Path) -> TargetReport:
+    from collections import Counter
+
+    from .crosswalk import RELATION_LABELS, read_crosswalk
+
+    name = display_path(path)
+    crosswalk, problems = read_crosswalk(path)
+    report = TargetReport(name, "crosswalk", problems, files=[name])
+    if crosswalk is not None:
+        counts = Counter(p.relation for p in crosswalk.data.pairs)
+        detail = "，".join(f"{RELATION_LABELS[r]} {n}" for r, n in counts.items())
+        report.summary = f"对照表 {crosswalk.data.a} ↔ {crosswalk.data.b}：{len(crosswalk.data.pairs)} 对（{detail}）"
+    return report
 
 
 def validate_pack(folder: Path) -> TargetReport:

@@ -23,7 +23,7 @@ def render_markdown(result: Result) -> str:
     add(f"- 地区：{_cell(place(result)) or '—'}")
     add(f"- 标准：{pack.code or ''} 《{pack.title}》（规则包 {pack.id} {pack.version}）".replace("  ", " "))
     if pack.provenance == "reconstructed":
-        add("- 说明：条款措辞为依据公开解读的工作性重构，非标准正式文本。")
+        add("- 说明：条款措辞为依据公开资料所作的工作性重构，非正式文本。")
     if result.assessed_on:
         add(f"- 评估日期：{result.assessed_on}")
     if result.assessor:

@@ -47,7 +47,7 @@ def pack_tree(pack: Pack) -> Tree:
         (f"{cats} 类 / {items} 项 / {clauses} 条，总分 {num(meta.total_points)}", "cyan"),
     )
     if meta.provenance == "reconstructed":
-        head.append("\n条款措辞为依据公开解读的重构，非标准正式文本", style="yellow")
+        head.append("\n条款措辞为依据公开资料所作的工作性重构，非正式文本", style="yellow")
     tree = Tree(head)
     for category in pack.categories:
         tree.add(category_tree(pack, category))

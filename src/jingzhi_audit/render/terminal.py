@@ -52,7 +52,7 @@ def _header(result: Result) -> Panel:
     pack = result.pack
     line2 = Text(f"规则包 {pack.title} {pack.code or ''}".rstrip(), overflow="fold")
     if pack.provenance == "reconstructed":
-        line2.append("（条款措辞为依据公开解读的重构）", style="dim")
+        line2.append("（条款措辞为依据公开资料的重构）", style="dim")
     details = []
     if result.assessed_on:
         details.append(f"评估日期 {result.assessed_on}")
