@@ -32,6 +32,16 @@ def test_decimal_literals_and_dotted_facts_compare_exactly() -> None:
     assert measure.evaluate({"ratio.a": Fraction(9, 10)}, {}) == 90
 
 
+def test_division_is_exact_so_exact_thresholds_pass() -> None:
+    """830 households at 30 m² per 100 need exactly 249 m²; float division made 249 fail."""
+    expr = compile_expression("facts.area >= facts.households / 100 * thresholds.per", facts=FACTS | {"area": None},
+                              thresholds={"per": None})
+    for households in range(100, 5000, 10):
+        if households * 30 % 100 == 0:
+            assert expr.evaluate({"area": households * 30 // 100, "households": households}, {"per": Fraction(30)})
+    assert compile_expression("facts.households / 100", facts=FACTS).evaluate({"households": 2860}, {}) == Fraction(143, 5)
+
+
 def test_missing_facts_are_reported_and_division_by_zero_is_an_expression_error() -> None:
     expr = compile_expression("facts.workers / facts.households >= 1", facts=FACTS)
     assert expr.missing({"workers": 3}) == ["households"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from simpleeval import SimpleEval
+from simpleeval import DEFAULT_OPERATORS, SimpleEval
 
 from .diagnostics import nearest
 
@@ -305,4 +305,16 @@ class _Checker(ast.NodeTransformer):
         return node
 
 
-_EVALUATOR = SimpleEval(functions=FUNCTIONS, names={})
+def _exact_div(left: Any, right: Any) -> Fraction:
+    """True division without floats: 2860 / 100 is 143/5, not 28.599999999999998.
+
+    simpleeval uses Python's ``/``, which turns two integers into a float; a community with exactly
+    the required area could then fail its check by 1e-13.
+    """
+    if isinstance(left, bool) or isinstance(right, bool):
+        raise TypeError("不能对真假值做除法")
+    return Fraction(left) / Fraction(right)
+
+
+_OPERATORS = {**DEFAULT_OPERATORS, ast.Div: _exact_div}
+_EVALUATOR = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names={})
