@@ -188,9 +188,6 @@ class ScoreFormat(StrEnum):
     pdf = "pdf"
 
 
-_USER_FILES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")  # never overwritten by an output
-
-
 @command
 def score(
     file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
@@ -237,13 +234,12 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path | None = 
         else:
             _echo(str(renderer.render(result)))
         return
-    from .outputs import write_bytes_atomic, write_text_atomic
+    from .outputs import protect_user_file, write_bytes_atomic, write_text_atomic
     from .yamlio import display_path
 
     if source is not None and output.resolve() == source.resolve():
         raise AuditError(f"输出文件 {display_path(output)} 就是输入的证据文件，未写入。请换一个文件名")
-    if output.exists() and output.suffix.lower() in _USER_FILES:
-        raise AuditError(f"{display_path(output)} 已存在且可能是您填写的文件，未覆盖。请换一个输出文件名")
+    protect_user_file(output)
     data = renderer.render(result)
     if isinstance(data, bytes):
         write_bytes_atomic(output, data)
@@ -340,15 +336,14 @@ def checklist(
     """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
     from .checklist.printable import checklist_markdown, checklist_pdf
     from .checklist.xlsx_writer import checklist_workbook
-    from .outputs import write_bytes_atomic, write_text_atomic
+    from .outputs import protect_user_file, write_bytes_atomic, write_text_atomic
     from .pack import load_pack, resolve_pack
     from .yamlio import display_path
 
     chosen = format.value if format is not None else output.suffix.lower().lstrip(".")
     if chosen not in {f.value for f in ChecklistFormat}:
         raise AuditError(f"无法从扩展名“{output.suffix}”判断格式，请用 --format xlsx|md|pdf")
-    if output.exists() and output.suffix.lower() in _USER_FILES and not force:
-        raise AuditError(f"{display_path(output)} 已存在且可能是已填写的表格，未覆盖。请换一个文件名，或加 --force")
+    protect_user_file(output, force)
     pack = load_pack(resolve_pack(standard))
     if chosen == "xlsx":
         write_bytes_atomic(output, checklist_workbook(pack))
@@ -397,10 +392,9 @@ def compare(
     if format is CompareFormat.json or output is not None:
         text = comparison.model_dump_json(indent=2) + "\n"
         if output is not None:
-            from .outputs import write_text_atomic
+            from .outputs import protect_user_file, write_text_atomic
 
-            if output.suffix.lower() in _USER_FILES and output.exists():
-                raise AuditError(f"{output} 已存在且可能是您填写的文件，未覆盖")
+            protect_user_file(output)
             write_text_atomic(output, text)
             return
         _echo(text)

@@ -24,6 +24,7 @@ from .evidence.facts import flatten
 from .evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
 from .evidence.model import EvidenceFile
 from .expr import requirements
+from .numbers import plain as _plain
 from .pack import Pack, resolve_pack
 from .pack.model import FactDef
 from .result import RatingResult, Result
@@ -237,10 +238,3 @@ def _indicators(packs: list[Pack], results: list[Result], evidence: Evidence) ->
                              value=_plain(evidence.facts.get(name)), cells=cells))
     return out
 
-
-def _plain(value: Any) -> float | int | bool | None:
-    if value is None or isinstance(value, bool | int):
-        return value
-    if isinstance(value, Fraction) and value.denominator == 1:
-        return value.numerator
-    return round(float(value), 4)

@@ -42,6 +42,17 @@ def r4(value: Exact) -> float:
     return round_units(value, 4) / 10000
 
 
+def plain(value: Exact | float | bool | None) -> float | int | bool | None:
+    """A value for JSON: whole numbers as integers, others to 4 decimals."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):  # simpleeval's true division of two integers
+        return int(value) if value.is_integer() else round(value, 4)
+    if value.denominator == 1:
+        return value.numerator
+    return r4(value)
+
+
 def apportion(values: Sequence[Exact], target: Decimal, places: int) -> list[Decimal]:
     """Round non-negative ``values`` to ``places`` decimals so that they add up to ``target`` exactly.
 

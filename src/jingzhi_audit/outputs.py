@@ -41,6 +41,19 @@ def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None
     write_bytes_atomic(path, text.encode(encoding))
 
 
+USER_FILES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")
+"""Kinds of file a person writes by hand: an output never replaces one without --force."""
+
+
+def protect_user_file(path: Path, force: bool | None = None) -> None:
+    """Refuse to write an output over an existing evidence file or workbook (a person's work).
+
+    ``force`` is the command's --force, or None where the command offers none."""
+    if path.exists() and path.suffix.lower() in USER_FILES and not force:
+        hint = "，或加 --force" if force is not None else ""
+        raise OutputError(f"{display_path(path)} 已存在且可能是您填写的文件，未覆盖。请换一个输出文件名{hint}")
+
+
 def refuse_overwrite(path: Path, force: bool, *, what: str = "文件") -> None:
     """Raise when ``path`` exists and ``--force`` was not given: nothing a user wrote is lost."""
     if path.exists() and not force:

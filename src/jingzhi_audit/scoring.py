@@ -33,6 +33,7 @@ from .evidence.loader import AttachmentInfo, Evidence
 from .evidence.model import ClauseEntry
 from .expr import Expression, ExpressionError
 from .numbers import Exact, apportion, r4, r4_ratio, round_decimal
+from .numbers import plain as _plain
 from .pack import Pack
 from .pack.model import Category, Clause, Scale
 from .result import (
@@ -503,8 +504,3 @@ def pack_info(pack: Pack) -> PackInfo:
                  for r in meta.ratings],
     )
 
-
-def _plain(value: Any) -> float | int | bool | None:
-    if value is None or value.__class__ in (bool, int):
-        return value
-    return r4(value)
