@@ -21,12 +21,8 @@ for the category ratios, and rounding works on integer numerator/denominator pai
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from . import __version__
 from .evidence.loader import AttachmentInfo, Evidence
@@ -35,7 +31,6 @@ from .expr import Expression, ExpressionError
 from .numbers import Exact, apportion, r4, r4_ratio, round_decimal
 from .numbers import plain as _plain
 from .pack import Pack
-from .pack.model import Category, Clause, Scale
 from .result import (
     Attachment,
     AutoCheck,
@@ -47,133 +42,20 @@ from .result import (
     FlagCounts,
     Gap,
     ItemResult,
-    PackInfo,
-    RatingBand,
     RatingResult,
     Result,
     ToolInfo,
     VetoResult,
 )
+from .scoring_plan import ClausePlan, Plan, build, new, plan_for
 
-M = TypeVar("M", bound=BaseModel)
 STATUSES = ("met", "partial", "not_met", "na", "unassessed")
-Steps = tuple[tuple[bool, Fraction | None, int], ...]  # (at_least?, bound, credit units)
-
-
-_set = object.__setattr__
-_FIELDS: dict[type, set[str]] = {}
-
-
-def _build(cls: type[M], values: dict[str, Any]) -> M:
-    """Build a result object from values our own code computed, every field given, unvalidated.
-
-    What ``model_construct`` does, without its default handling (twice as fast; a result holds
-    ~400 objects). The schema is still enforced where results come back in (``Result`` JSON is
-    validated on reading) and by the tests, which round-trip results through validation.
-    """
-    obj = object.__new__(cls)
-    _set(obj, "__dict__", values)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = set(cls.model_fields)
-    # Every field is given, so every instance has the same fields-set; frozen models never change it.
-    _set(obj, "__pydantic_fields_set__", fields)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _new(cls: type[M], **values: Any) -> M:
-    return _build(cls, values)
-
-
-# -- the per-pack plan -------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class _ClausePlan:
-    clause: Clause
-    category: int  # index into pack.categories
-    item_index: int  # index into the pack's items, in order
-    order: tuple[int, ...]  # the clause ID as numbers, for sorting gaps
-    half_points: int  # points × 2: clause points are multiples of 0.5
-    expression: Expression | None
-    steps: Steps | None
-    criteria: tuple[tuple[str, str], ...]
-    unticked: list[Criterion]  # the criteria with none named as met (shared: results are immutable)
-    static: dict[str, Any]  # the ClauseResult fields that do not depend on evidence
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    units: int  # L: credits are counted in 1/L
-    partial_units: int
-    clauses: tuple[_ClausePlan, ...]
-    na_cap: Fraction
-    category_points: tuple[Fraction, ...]
-    items: tuple[tuple[Category, Any, int], ...]  # (category, item, half-points)
-    pack_info: PackInfo
-
-
-_PLANS: dict[int, tuple[Pack, _Plan]] = {}
-
-
-def _plan(pack: Pack) -> _Plan:
-    cached = _PLANS.get(id(pack))
-    if cached is not None and cached[0] is pack:
-        return cached[1]
-    partial = Fraction(pack.meta.partial_credit)
-    denominators = {partial.denominator}
-    for _, _, clause in pack.clauses():
-        if clause.criteria:
-            denominators.add(len(clause.criteria))
-        scale = pack.scales.get(clause.id)
-        if scale is not None:
-            denominators.update(Fraction(step.credit).denominator for step in scale.steps)
-    units = math.lcm(*denominators)
-    items = [(category, item) for category in pack.categories for item in category.items]
-    item_index = {item.id: k for k, (_, item) in enumerate(items)}
-    clauses = []
-    for index, category in enumerate(pack.categories):
-        for item in category.items:
-            for clause in item.clauses:
-                clauses.append(_ClausePlan(
-                    clause=clause, category=index, item_index=item_index[item.id],
-                    order=tuple(int(part) for part in clause.id.split(".")), half_points=int(clause.points * 2),
-                    expression=pack.expressions.get(clause.id), steps=_steps(pack.scales.get(clause.id), units),
-                    criteria=tuple((c.id, c.text) for c in clause.criteria or ()),
-                    unticked=[_new(Criterion, id=c.id, text=c.text, met=False) for c in clause.criteria or ()],
-                    static={
-                        "id": clause.id, "category": category.id, "item": item.id, "title": clause.title,
-                        "text": clause.text, "points": float(clause.points), "method": list(clause.method),
-                        "evidence_required": clause.evidence_required, "evidence_hint": clause.evidence_hint,
-                        "guidance": clause.guidance,
-                    },
-                ))
-    plan = _Plan(
-        units=units, partial_units=int(partial * units), clauses=tuple(clauses),
-        na_cap=Fraction(pack.meta.na_cap), category_points=tuple(Fraction(c.points) for c in pack.categories),
-        items=tuple((cat, item, sum(int(c.points * 2) for c in item.clauses)) for cat, item in items),
-        pack_info=pack_info(pack),
-    )
-    _PLANS.clear()  # one pack at a time in practice; never grow without bound
-    _PLANS[id(pack)] = (pack, plan)
-    return plan
-
-
-def _steps(scale: Scale | None, units: int) -> Steps | None:
-    """A resolved scale as exact (at_least?, bound, credit units) steps, converted once per pack."""
-    if scale is None:
-        return None
-    return tuple(
-        (step.at_most is None, Fraction(step.bound) if step.bound is not None else None,
-         int(Fraction(step.credit) * units))
-        for step in scale.steps
-    )
 
 
 # -- scoring ---------------------------------------------------------------------------------------
 def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: str = __version__) -> Result:
     """Score ``evidence`` against ``pack``. Deterministic for equal inputs and ``generated_at``."""
-    plan = _plan(pack)
+    plan = plan_for(pack)
     units = plan.units
     facts = evidence.facts
     thresholds = pack.thresholds
@@ -260,7 +142,7 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
         values["evidence"] = listed
         values["note"] = entry.note if entry is not None else None
         values["reason"] = entry.reason if entry is not None else None
-        clause_results.append(_build(ClauseResult, values))
+        clause_results.append(build(ClauseResult, values))
 
     # Category roll-up: score = earned / applicable × points (N/A rescales within its category).
     ratios = [Fraction(earned[c], applicable[c] * units) if applicable[c] else None for c in range(n_categories)]
@@ -282,19 +164,19 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
     subtotal_1 = round_decimal(subtotal, 1)
     scores_1 = apportion(scores, subtotal_1, 1)
     category_results = [
-        _new(CategoryResult, id=cat.id, title=cat.title, theme=cat.theme, points=float(cat.points),
+        new(CategoryResult, id=cat.id, title=cat.title, theme=cat.theme, points=float(cat.points),
              applicable=applicable[c] / 2, na_points=na_points[c] / 2, earned=fig(earned[c], 2 * units),
              ratio=r4(ratios[c]) if ratios[c] is not None else None, score=r4(scores[c]),  # type: ignore[arg-type]
              score_text=f"{scores_1[c]:.1f}", flags=category_flags[c], counts=status_counts[c])
         for c, cat in enumerate(pack.categories)
     ]
     data = evidence.data
-    return _new(
-        Result, format=1, tool=_new(ToolInfo, name="jingzhi-audit", version=tool_version),
+    return new(
+        Result, format=1, tool=new(ToolInfo, name="jingzhi-audit", version=tool_version),
         pack=plan.pack_info,
-        evidence=_new(EvidenceInfo, path=evidence.name, sha256=evidence.sha256, encoding=evidence.encoding,
+        evidence=new(EvidenceInfo, path=evidence.name, sha256=evidence.sha256, encoding=evidence.encoding,
                       attachments=list(attachments.values())),
-        community=_new(CommunityInfo, name=data.community.name, district=data.community.district,
+        community=new(CommunityInfo, name=data.community.name, district=data.community.district,
                        street=data.community.street, code=data.community.code),
         assessed_on=data.assessed_on.isoformat() if data.assessed_on else None,
         period={"from": data.period.start.isoformat(), "to": data.period.end.isoformat()} if data.period else None,
@@ -303,17 +185,17 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
         bonus=r4(total - subtotal), bonus_text=f"{total_1 - subtotal_1:.1f}",
         complete=counts["unassessed"] == 0 and all(v.triggered is not None for v in vetoes),
         rating=rating, vetoes=vetoes, categories=category_results,
-        items=[_new(ItemResult, id=item.id, category=cat.id, title=item.title, points=half / 2,
+        items=[new(ItemResult, id=item.id, category=cat.id, title=item.title, points=half / 2,
                     applicable=item_applicable[k] / 2, earned=fig(item_earned[k], 2 * units))
                for k, (cat, item, half) in enumerate(plan.items)],
         clauses=clause_results, gaps=_gaps(plan, clause_results, credits, applicable, fig),
-        flag_counts=_new(FlagCounts, **counts),
+        flag_counts=new(FlagCounts, **counts),
         facts={k: _plain(v) for k, v in sorted(facts.items())}, generated_at=generated_at,
     )
 
 
 # -- one clause ------------------------------------------------------------------------------------
-def _declared_credit(cp: _ClausePlan, entry: ClauseEntry, plan: _Plan) -> int:
+def _declared_credit(cp: ClausePlan, entry: ClauseEntry, plan: Plan) -> int:
     """The declared status as credit units."""
     if entry.status == "met":
         return plan.units
@@ -342,7 +224,7 @@ class _Auto:
     def public(self, units: int) -> AutoCheck:
         value = self.value
         get = self.facts.get
-        return _build(AutoCheck, {
+        return build(AutoCheck, {
             "kind": self.kind, "expression": self.expression.source,
             "facts": {name: _plain(get(name)) for name in self.expression.facts},
             "missing_facts": self.missing,
@@ -352,7 +234,7 @@ class _Auto:
         })
 
 
-def _auto(cp: _ClausePlan, facts: dict[str, Any], thresholds: dict[str, Fraction], units: int) -> _Auto:
+def _auto(cp: ClausePlan, facts: dict[str, Any], thresholds: dict[str, Fraction], units: int) -> _Auto:
     assert cp.expression is not None
     names, missing = cp.expression.bind(facts, thresholds)
     auto = _Auto("check" if cp.steps is None else "measure", cp.expression, facts, missing)
@@ -375,20 +257,20 @@ def _auto(cp: _ClausePlan, facts: dict[str, Any], thresholds: dict[str, Fraction
     return auto
 
 
-def _criteria(cp: _ClausePlan, entry: ClauseEntry | None) -> list[Criterion]:
+def _criteria(cp: ClausePlan, entry: ClauseEntry | None) -> list[Criterion]:
     if not cp.criteria or entry is None or not entry.criteria_met:
         return cp.unticked
     met = entry.criteria_met
-    return [_new(Criterion, id=ident, text=text, met=ident in met) for ident, text in cp.criteria]
+    return [new(Criterion, id=ident, text=text, met=ident in met) for ident, text in cp.criteria]
 
 
 def _attachment(info: AttachmentInfo) -> Attachment:
-    return _build(Attachment, {"kind": info.kind, "path": info.label, "exists": info.exists,
+    return build(Attachment, {"kind": info.kind, "path": info.label, "exists": info.exists,
                                "sha256": info.sha256, "size": info.size})
 
 
 # -- roll-up ---------------------------------------------------------------------------------------
-def _gaps(plan: _Plan, clauses: list[ClauseResult], credits: list[int], applicable: list[int],
+def _gaps(plan: Plan, clauses: list[ClauseResult], credits: list[int], applicable: list[int],
           fig: Any) -> list[Gap]:
     """Every applicable clause with credit < 1; points lost = points × (1 − credit) × P / applicable.
 
@@ -404,7 +286,7 @@ def _gaps(plan: _Plan, clauses: list[ClauseResult], credits: list[int], applicab
         denominator = applicable[cp.category] * units * points.denominator
         # Sorting by the float is exact in order: distinct losses (small denominators) never
         # share a float, and equal losses give equal floats, then the clause ID decides.
-        found.append((numerator / denominator, cp.order, _new(
+        found.append((numerator / denominator, cp.order, new(
             Gap, clause=result.id, category=result.category, item=result.item, title=result.title,
             text=result.text, status=result.status, reason=_reason(result), credit=result.credit,
             points=result.points, points_lost=fig(numerator, denominator), guidance=result.guidance,
@@ -457,7 +339,7 @@ def _vetoes(pack: Pack, facts: dict[str, Any]) -> list[VetoResult]:
                 triggered = expr.evaluate_bound(names) is True
             except ExpressionError:
                 triggered = None
-        out.append(_new(VetoResult, id=veto.id, title=veto.title, triggered=triggered, missing_facts=missing))
+        out.append(new(VetoResult, id=veto.id, title=veto.title, triggered=triggered, missing_facts=missing))
     return out
 
 
@@ -477,7 +359,7 @@ def _rating(pack: Pack, total: Fraction, ratios: list[Fraction | None], vetoes: 
         break
 
     def result(band: Any, capped_by: str | None = None, uncapped: str | None = None) -> RatingResult:
-        return _new(RatingResult, id=band.id, label=band.label, stars=band.stars, capped_by=capped_by,
+        return new(RatingResult, id=band.id, label=band.label, stars=band.stars, capped_by=capped_by,
                     uncapped=uncapped)
 
     if any(v.triggered for v in vetoes):
@@ -488,19 +370,3 @@ def _rating(pack: Pack, total: Fraction, ratios: list[Fraction | None], vetoes: 
         if order.index(chosen.id) < order.index(cap):
             return result(ratings[order.index(cap)], "na_cap", chosen.id)
     return result(chosen)
-
-
-def pack_info(pack: Pack) -> PackInfo:
-    """The pack as a result records it (identity, settings, rating bands)."""
-    meta = pack.meta
-    return _new(
-        PackInfo, id=meta.id, title=meta.title, code=meta.code, issuer=meta.issuer, version=meta.version,
-        provenance=meta.provenance, provenance_note=meta.provenance_note, sha256=pack.sha256,
-        total_points=float(meta.total_points), partial_credit=float(meta.partial_credit),
-        na_cap=float(meta.na_cap), na_cap_rating=meta.na_cap_rating, bonus_cap=float(meta.bonus_cap),
-        ratings=[_new(RatingBand, id=r.id, label=r.label, stars=r.stars,
-                      min_total=float(r.min_total) if r.min_total is not None else None,
-                      min_category_ratio=float(r.min_category_ratio) if r.min_category_ratio is not None else None)
-                 for r in meta.ratings],
-    )
-

@@ -62,6 +62,6 @@ def _one_pack(rows: list[CommunityRow], failed: list[FailedFile]) -> tuple[list[
 
 
 def _bands(pack: Pack | None) -> list[RatingBand]:
-    from ..scoring import pack_info
+    from ..scoring_plan import pack_info
 
     return pack_info(pack).ratings if pack is not None else []
