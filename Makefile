@@ -1,5 +1,5 @@
 # jingzhi-audit — every target sets up what it needs on a fresh Debian machine.
-#   make demo   score the bundled example community (terminal, JSON and PDF in reports/)
+#   make demo   score the bundled example community (terminal; JSON and PDF gap report in reports/)
 #   make test   lint, type-check and run every test
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -23,6 +23,7 @@ demo: setup
 	$(BIN)/audit validate standards/jingzhi-2022 examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json
+	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.pdf
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
