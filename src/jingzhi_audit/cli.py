@@ -19,6 +19,7 @@ import typer
 
 from . import __version__
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError
+from .render import RENDERERS
 
 app = typer.Typer(
     name="audit",
@@ -180,12 +181,8 @@ def init(
 
 
 # -- score -------------------------------------------------------------------------------------
-class ScoreFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
-    pdf = "pdf"
+# --format choices come from the one renderer registry (render.RENDERERS)
+ScoreFormat = StrEnum("ScoreFormat", [(name, name) for name in RENDERERS])  # type: ignore[misc]
 
 
 @command
@@ -249,10 +246,7 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path | None = 
 
 
 # -- report ------------------------------------------------------------------------------------
-class ReportFormat(StrEnum):
-    pdf = "pdf"
-    html = "html"
-    markdown = "markdown"
+ReportFormat = StrEnum("ReportFormat", [(n, n) for n, r in RENDERERS.items() if n not in ("table", "json")])  # type: ignore[misc]
 
 
 @command

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..result import Result
+if TYPE_CHECKING:  # the CLI builds its --format choices from this registry at start-up: keep it light
+    from ..result import Result
 
 
 @dataclass(frozen=True)
