@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from jingzhi_audit.cli import app
@@ -107,6 +108,27 @@ def test_one_job_in_process_gives_the_same_summary(runner: CliRunner, district: 
     a = json.loads((tmp_path / "a" / "summary.json").read_text(encoding="utf-8"))
     b = json.loads((tmp_path / "b" / "summary.json").read_text(encoding="utf-8"))
     assert a["ranking"] == b["ranking"] and a["clauses_missed"] == b["clauses_missed"]
+
+
+def test_files_whose_names_differ_only_in_suffixes_get_their_own_outputs(runner: CliRunner, tmp_path: Path) -> None:
+    """``社区.2024.yaml`` beside ``社区.yaml`` and ``社区.xlsx``: no community's result overwrites another's."""
+    source = tmp_path / "d"
+    first = write_district(source, 1, seed=7)[0]
+    folder = first.parent
+    text = first.read_text(encoding="utf-8")
+    name = yaml.safe_load(text)["community"]["name"]
+    (folder / "community.2024.yaml").write_text(text.replace(name, "二〇二四社区"), encoding="utf-8")
+    (folder / "copy.yaml").write_text(text.replace(name, "表格社区"), encoding="utf-8")
+    assert runner.invoke(app, ["convert", str(folder / "copy.yaml"), "-o", str(folder / "community.xlsx")]).exit_code == 0
+    (folder / "copy.yaml").unlink()
+    out = tmp_path / "out"
+    assert batch(runner, source, out).exit_code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    outputs = {entry["row"]["outputs"]["json"]: entry["row"]["name"] for entry in summary["ranking"]}
+    assert sorted(outputs.values()) == sorted([name, "二〇二四社区", "表格社区"])
+    for path, community in outputs.items():
+        assert Result.model_validate_json((out / path).read_text(encoding="utf-8")).community.name == community
+    assert sorted(Path(p).name for p in outputs) == ["community.2024.json", "community.xlsx.json", "community.yaml.json"]
 
 
 def test_a_file_of_another_pack_is_listed_apart(runner: CliRunner, district: Path, tmp_path: Path,

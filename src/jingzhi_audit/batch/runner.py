@@ -19,18 +19,20 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..evidence.loader import PackMemo, load_evidence
 from ..outputs import write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.registry import resolve_pack
 from ..scoring import score
+from ..yamlio import display_path
 from .model import CommunityRow, FailedFile, row_from_result
 
 EVIDENCE_SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -54,6 +56,10 @@ class Task:
     path: Path
     rel: str
     stem: Path  # output path without suffix, inside out/communities
+
+    def output(self, suffix: str) -> Path:
+        """``<stem><suffix>``; appended, never replacing: ``社区.2024`` + ``.json`` keeps the ``.2024``."""
+        return self.stem.parent / (self.stem.name + suffix)
 
 
 @dataclass
@@ -98,19 +104,20 @@ def discover(source: Path, out: Path) -> list[Path]:
     return found
 
 
-def _problem(path: Path, message: str) -> Any:
-    from ..errors import Problem
-    from ..yamlio import display_path
-
+def _problem(path: Path, message: str) -> Problem:
     return Problem(display_path(path), None, None, message)
 
 
 def tasks_for(paths: list[Path], source: Path, out: Path) -> list[Task]:
-    tasks = []
-    for path in paths:
-        rel = path.relative_to(source)
-        tasks.append(Task(path=path, rel=rel.as_posix(), stem=out / "communities" / rel.with_suffix("")))
-    return tasks
+    """Outputs are named after the evidence file without its suffix, except where two files would
+    share that name (``a.yaml`` beside ``a.xlsx``): those keep their suffix (``a.xlsx.json``)."""
+    rels = [path.relative_to(source) for path in paths]
+    stems = Counter(rel.with_suffix("") for rel in rels)
+    return [
+        Task(path=path, rel=rel.as_posix(),
+             stem=out / "communities" / (rel.with_suffix("") if stems[rel.with_suffix("")] == 1 else rel))
+        for path, rel in zip(paths, rels, strict=True)
+    ]
 
 
 # -- the key that decides whether a community must be graded again ------------------------------------
@@ -132,7 +139,7 @@ def up_to_date(task: Task, options: BatchOptions,
     if options.force:
         return None
     try:
-        meta = json.loads((task.stem.parent / (task.stem.name + META_SUFFIX)).read_text(encoding="utf-8"))
+        meta = json.loads(task.output(META_SUFFIX).read_text(encoding="utf-8"))
         key = meta["key"]
         if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None
@@ -156,7 +163,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates the pool
     signal.signal(signal.SIGTERM, _exit_on_term)
-    _WORKER.update(memo=PackMemo(), standard=standard, pdf=pdf, out=Path(out), generated_at=generated_at)
+    _init_worker_inline(standard, pdf, out, generated_at)
     if pdf:
         from ..report.fonts import chinese_font
         from ..report.pdf import _weasyprint
@@ -183,13 +190,13 @@ def grade(task: Task) -> Outcome:
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[str(p) for p in exc.problems][:20]))
     try:
         result = score(pack, evidence, generated_at=state["generated_at"])
-        json_path = task.stem.with_suffix(".json")
+        json_path = task.output(".json")
         write_text_atomic(json_path, result.model_dump_json() + "\n")
         outputs = {"json": json_path.relative_to(out).as_posix()}
         if state["pdf"]:
             from ..report.pdf import render_pdf
 
-            pdf_path = task.stem.with_suffix(".pdf")
+            pdf_path = task.output(".pdf")
             write_bytes_atomic(pdf_path, render_pdf(result))
             outputs["pdf"] = pdf_path.relative_to(out).as_posix()
         row = row_from_result(result, task.rel, outputs)
@@ -201,8 +208,7 @@ def grade(task: Task) -> Outcome:
                             if a.kind == "file"},
         }
         meta = {"key": key, "row": row.model_dump(mode="json")}
-        write_text_atomic(task.stem.parent / (task.stem.name + META_SUFFIX),
-                          json.dumps(meta, ensure_ascii=False) + "\n")
+        write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")
         return Outcome(task, row=row, pack_folder=key["pack_folder"])
     except Exception as exc:  # one community's failure must not stop a district
         _remove_outputs(task)
@@ -212,8 +218,7 @@ def grade(task: Task) -> Outcome:
 def _remove_outputs(task: Task) -> None:
     """A community that now fails has no current outputs: remove the previous run's."""
     for suffix in (".json", ".pdf", META_SUFFIX):
-        target = task.stem.parent / (task.stem.name + suffix) if suffix == META_SUFFIX else task.stem.with_suffix(suffix)
-        target.unlink(missing_ok=True)
+        task.output(suffix).unlink(missing_ok=True)
 
 
 # -- the run ------------------------------------------------------------------------------------------
