@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -36,6 +36,7 @@ MAX_NODES = 200_000
 """Most values a file may expand to (aliases included): stops 'billion laughs' documents."""
 
 Loc = tuple[str | int, ...]
+P = TypeVar("P")
 
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -68,16 +69,22 @@ class Document:
 
     def line_of(self, loc: Iterable[str | int]) -> int:
         """Line of the deepest part of ``loc`` that exists in the file (1 when nothing does)."""
-        parts = tuple(loc)
-        for end in range(len(parts), -1, -1):
-            line = self.lines.get(parts[:end])
-            if line is not None:
-                return line
-        return 1
+        line = deepest(self.lines, loc)
+        return 1 if line is None else line
 
     def problem(self, loc: Iterable[str | int], field: str | None, message: str,
                 severity: str = "error") -> Problem:
         return Problem(self.name, self.line_of(loc), field, message, severity)
+
+
+def deepest(places: dict[Loc, P], loc: Iterable[str | int]) -> P | None:
+    """The place recorded for ``loc``, or for its longest prefix that has one."""
+    parts = tuple(loc)
+    for end in range(len(parts), -1, -1):
+        place = places.get(parts[:end])
+        if place is not None:
+            return place
+    return None
 
 
 def display_path(path: Path) -> str:
@@ -91,6 +98,11 @@ def display_path(path: Path) -> str:
 def read_text(path: Path, *, limit: int = MAX_BYTES) -> tuple[str, str]:
     """Read a text file as Chinese Windows editors save it: UTF-8 (with or without BOM),
     UTF-16 with BOM, or GB18030/GBK. Returns ``(text, encoding)``."""
+    return decode(read_bytes(path, limit=limit), display_path(path))
+
+
+def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a file of at most ``limit`` bytes; ``InputError`` in Chinese otherwise."""
     name = display_path(path)
     try:
         size = path.stat().st_size
@@ -107,10 +119,9 @@ def read_text(path: Path, *, limit: int = MAX_BYTES) -> tuple[str, str]:
             "请确认选择的是正确的文件",
         )])
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError([Problem(name, None, None, f"无法读取文件：{exc.strerror}")]) from None
-    return decode(raw, name)
 
 
 def decode(raw: bytes, name: str) -> tuple[str, str]:
@@ -149,7 +160,12 @@ def _line_at(raw: bytes, offset: int) -> int:
 
 def load(path: Path, *, limit: int = MAX_BYTES) -> Document:
     """Read and parse one YAML file; raise ``InputError`` with file and line on any problem."""
-    text, encoding = read_text(path, limit=limit)
+    return load_bytes(read_bytes(path, limit=limit), path)
+
+
+def load_bytes(raw: bytes, path: Path) -> Document:
+    """Parse the bytes of a YAML file read earlier (``path`` names it in messages)."""
+    text, encoding = decode(raw, display_path(path))
     return parse(text, path, encoding=encoding)
 
 

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ..diagnostics import validation_problems
 from ..errors import EvidenceError, Problem
 from ..evidence.model import STATUS_WORDS, EvidenceFile
-from ..yamlio import Loc, display_path
+from ..yamlio import Loc, deepest, display_path
 from .layout import (
     BONUS,
     CLAUSE_COLUMNS,
@@ -49,12 +49,7 @@ class XlsxLocator:
         self.cells[loc] = f"{sheet}!{get_column_letter(column)}{row}"
 
     def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
-        parts = tuple(loc)
-        for end in range(len(parts), -1, -1):
-            cell = self.cells.get(parts[:end])
-            if cell is not None:
-                return Problem(self.name, None, cell, message, severity)
-        return Problem(self.name, None, field, message, severity)
+        return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
 
 
 def read_workbook(path: Path) -> Any:

@@ -134,8 +134,9 @@ def read_source(path: Path) -> Source:
 
 
 def read_yaml(path: Path) -> Source:
-    try:
-        doc = yamlio.load(path, limit=EVIDENCE_FILE_LIMIT)
+    try:  # read once: the SHA-256 in the result is of the very bytes that were scored
+        raw = yamlio.read_bytes(path, limit=EVIDENCE_FILE_LIMIT)
+        doc = yamlio.load_bytes(raw, path)
     except InputError as exc:
         raise EvidenceError(exc.problems) from None
     if not isinstance(doc.data, dict):
@@ -144,7 +145,7 @@ def read_yaml(path: Path) -> Source:
         data = EvidenceFile.model_validate(doc.data)
     except ValidationError as exc:
         raise EvidenceError(validation_problems(exc, doc, EvidenceFile)) from None
-    return Source(doc, data, path.read_bytes(), doc.encoding)
+    return Source(doc, data, raw, doc.encoding)
 
 
 def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack) -> tuple[dict[str, FactValue], list[Problem]]:
