@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .api import now_iso
 from .crosswalk import ORDER, RELATION_LABELS, crosswalks_for, infer_status
-from .errors import AuditError
+from .errors import AuditError, Problem
 from .evidence.facts import flatten
 from .evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
 from .evidence.model import EvidenceFile
@@ -167,8 +167,7 @@ def _inferred_evidence(source: Pack, target: Pack, evidence: Evidence) -> tuple[
         clauses[target_id] = clause
         inferred.append(InferredClause(clause=target_id, status=status, sources=sources,
                                        relations=[rel for _, _, rel in found]))
-    declared = {name for name in target.facts}
-    facts = {name: value for name, (_, value) in flatten(evidence.data.facts).items() if name in declared}
+    facts = {name: value for name, (_, value) in flatten(evidence.data.facts).items() if name in target.facts}
     data = EvidenceFile.model_validate({
         "standard": target.id, "community": evidence.data.community.model_dump(),
         "assessed_on": evidence.data.assessed_on, "assessor": evidence.data.assessor,
@@ -199,9 +198,7 @@ class _Nowhere:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Any:
-        from .errors import Problem
-
+    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
         return Problem(self.name, None, field, message, severity)
 
 

@@ -118,12 +118,17 @@ def read_crosswalk(path: Path, pack_loader: Callable[[Path], Pack] = load_pack) 
 
 def crosswalks_for(source: Pack, target: Pack) -> list[Link]:
     """All links from ``source``'s clauses to ``target``'s, from every crosswalk file that joins them."""
+    known = {pack.folder.resolve(): pack for pack in (source, target)}
+
+    def loader(folder: Path) -> Pack:  # the two packs at hand; checking a crosswalk reloads neither
+        return known.get(folder.resolve()) or load_pack(folder, cached=True)
+
     links: list[Link] = []
     for folder in {source.folder.resolve().parent / CROSSWALK_FOLDER, target.folder.resolve().parent / CROSSWALK_FOLDER}:
         for name in (f"{source.id}__{target.id}.yaml", f"{target.id}__{source.id}.yaml"):
             path = folder / name
             if path.is_file():
-                crosswalk, problems = read_crosswalk(path)
+                crosswalk, problems = read_crosswalk(path, loader)
                 if crosswalk is None:
                     raise InputError(problems)
                 links.extend(crosswalk.links(source.id))
