@@ -41,20 +41,17 @@ def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, s
 def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None:
     """YAML ↔ Excel, losslessly: the same evidence data, in the other format, beside the same files."""
     from .errors import AuditError
-    from .evidence.loader import load_evidence, read_source
-    from .outputs import refuse_overwrite, write_bytes_atomic, write_text_atomic
-    from .yamlio import display_path
+    from .outputs import refuse_input, refuse_overwrite, write_bytes_atomic, write_text_atomic
 
     target = output.suffix.lower()
     if target not in (".xlsx", ".yaml", ".yml"):
         raise AuditError("输出文件的扩展名应为 .xlsx 或 .yaml")
-    if output.resolve() == source.resolve():
-        raise AuditError(f"输出文件 {display_path(output)} 就是输入文件，未写入")
+    refuse_input(output, source)
     refuse_overwrite(output, force, what="输出文件")
     if output.resolve().parent != source.resolve().parent:
         raise AuditError("输出文件须与输入文件放在同一文件夹：佐证文件的路径是相对于证据文件的")
-    pack, _ = load_evidence(source)  # validate first: never convert a file that does not load
-    data = read_source(source).data
+    pack, evidence = load_evidence(source)  # validate first: never convert a file that does not load
+    data = evidence.data
     if target == ".xlsx":
         from .checklist.xlsx_writer import checklist_workbook
 

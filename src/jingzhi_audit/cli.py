@@ -198,7 +198,7 @@ def score(
 
     chosen = _format_for(format, output)
     result = assess(file, standard=standard)
-    _emit(result, chosen, output, source=file)
+    _emit(result, chosen, output, source=file, what="输入的证据文件")
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise typer.Exit(EXIT_INVALID)
@@ -208,18 +208,14 @@ def _format_for(format: ScoreFormat | None, output: Path | None) -> str:
     if format is not None:
         return format.value
     if output is not None:
-        from .render import RENDERERS
-
         for name, renderer in RENDERERS.items():
             if output.suffix.lower() == renderer.suffix and name != "table":
                 return name
     return "table"
 
 
-def _emit(result: Any, name: str, output: Path | None, *, source: Path | None = None) -> None:
+def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: str) -> None:
     """Render ``result`` with the named renderer to ``output`` (atomically) or to the terminal."""
-    from .render import RENDERERS
-
     renderer = RENDERERS[name]
     if output is None:
         if renderer.binary:
@@ -231,11 +227,10 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path | None = 
         else:
             _echo(str(renderer.render(result)))
         return
-    from .outputs import protect_user_file, write_bytes_atomic, write_text_atomic
+    from .outputs import protect_user_file, refuse_input, write_bytes_atomic, write_text_atomic
     from .yamlio import display_path
 
-    if source is not None and output.resolve() == source.resolve():
-        raise AuditError(f"输出文件 {display_path(output)} 就是输入的证据文件，未写入。请换一个文件名")
+    refuse_input(output, source, what=what)
     protect_user_file(output)
     data = renderer.render(result)
     if isinstance(data, bytes):
@@ -261,7 +256,7 @@ def report(
     chosen = format.value if format is not None else _format_for(None, output)
     if chosen not in {f.value for f in ReportFormat}:
         raise AuditError(f"无法从扩展名“{output.suffix}”判断报告格式，请用 --format pdf|html|markdown")
-    _emit(load_result(result_file), chosen, output, source=result_file)
+    _emit(load_result(result_file), chosen, output, source=result_file, what="输入的结果文件")
 
 
 # -- batch -------------------------------------------------------------------------------------
@@ -356,10 +351,9 @@ def convert(
 ) -> None:
     """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
     from .api import convert_evidence
-
-    convert_evidence(source, output, force=force)
     from .yamlio import display_path
 
+    convert_evidence(source, output, force=force)
     _stderr(f"已写入 {display_path(output)}")
 
 

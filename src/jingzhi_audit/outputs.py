@@ -54,6 +54,12 @@ def protect_user_file(path: Path, force: bool | None = None) -> None:
         raise OutputError(f"{display_path(path)} 已存在且可能是您填写的文件，未覆盖。请换一个输出文件名{hint}")
 
 
+def refuse_input(output: Path, source: Path, *, what: str = "输入文件") -> None:
+    """Raise when the output file is the input file itself."""
+    if output.resolve() == source.resolve():
+        raise OutputError(f"输出文件 {display_path(output)} 就是{what}，未写入。请换一个文件名")
+
+
 def refuse_overwrite(path: Path, force: bool, *, what: str = "文件") -> None:
     """Raise when ``path`` exists and ``--force`` was not given: nothing a user wrote is lost."""
     if path.exists() and not force:
