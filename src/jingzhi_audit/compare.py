@@ -26,7 +26,7 @@ from .evidence.model import EvidenceFile
 from .expr import requirements
 from .numbers import plain as _plain
 from .pack import Pack, resolve_pack
-from .pack.model import FactDef
+from .pack.model import FactDef, id_order
 from .result import RatingResult, Result
 from .scoring import score
 
@@ -176,7 +176,7 @@ def _inferred_evidence(source: Pack, target: Pack, evidence: Evidence) -> tuple[
     typed, problems = check_against_pack(_Nowhere(evidence.name), data, target)
     if any(p.severity == "error" for p in problems):  # pragma: no cover - the data came from a valid file
         raise AuditError("\n".join(str(p) for p in problems))
-    inferred.sort(key=lambda c: tuple(int(p) for p in c.clause.split(".")))
+    inferred.sort(key=lambda c: id_order(c.clause))
     return Evidence(data=data, path=evidence.path, name=evidence.name, sha256=evidence.sha256,
                     encoding=evidence.encoding, facts=typed, attachments=evidence.attachments), inferred
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import yamlio
 from .diagnostics import nearest, validation_problems
 from .errors import InputError, PackError, Problem
 from .pack import Pack, load_pack
+from .pack.model import NumericId, Slug, Text
 from .pack.registry import resolve_pack
 
 Relation = Literal["equal", "subset", "superset", "intersect"]
@@ -32,16 +33,12 @@ INVERSE: dict[str, Relation] = {"equal": "equal", "subset": "superset", "superse
 RELATION_LABELS = {"equal": "等同", "subset": "前者较窄", "superset": "前者较宽", "intersect": "部分重叠"}
 CROSSWALK_FOLDER = "crosswalk"
 
-ClauseId = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
 
 class Pair(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    a: ClauseId = Field(description="规则包 a 的条款编号")
-    b: ClauseId = Field(description="规则包 b 的条款编号")
+    a: NumericId = Field(description="规则包 a 的条款编号")
+    b: NumericId = Field(description="规则包 b 的条款编号")
     relation: Relation
     rationale: Text = Field(description="一句话说明两条的对应关系")
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from .expr import Expression
 from .pack import Pack
-from .pack.model import Category, Clause, Scale
+from .pack.model import Category, Clause, Scale, id_order
 from .result import Criterion, PackInfo, RatingBand
 
 M = TypeVar("M", bound=BaseModel)
@@ -99,7 +99,7 @@ def plan_for(pack: Pack) -> Plan:
             for clause in item.clauses:
                 clauses.append(ClausePlan(
                     clause=clause, category=index, item_index=item_index[item.id],
-                    order=tuple(int(part) for part in clause.id.split(".")), half_points=int(clause.points * 2),
+                    order=id_order(clause.id), half_points=int(clause.points * 2),
                     expression=pack.expressions.get(clause.id), steps=steps_of(pack.scales.get(clause.id), units),
                     criteria=tuple((c.id, c.text) for c in clause.criteria or ()),
                     unticked=[new(Criterion, id=c.id, text=c.text, met=False) for c in clause.criteria or ()],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..numbers import r4
+from ..pack.model import id_order
 from ..result import RatingBand
 from .model import (
     CategoryStats,
@@ -83,5 +84,5 @@ def _clauses_missed(rows: Sequence[CommunityRow]) -> list[ClauseMiss]:
             miss.reasons[gap.reason] += 1
     out = [ClauseMiss(clause=cid, title=m.title, communities=m.communities, points_lost=r4(m.lost),
                       reasons=dict(m.reasons)) for cid, m in seen.items()]
-    out.sort(key=lambda m: (-m.communities, -m.points_lost, tuple(int(p) for p in m.clause.split("."))))
+    out.sort(key=lambda m: (-m.communities, -m.points_lost, id_order(m.clause)))
     return out

@@ -12,13 +12,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from ..pack.model import Text
+
 Status = Literal["met", "partial", "not_met", "na"]
 
 STATUS_WORDS: dict[str, Status] = {
@@ -28,9 +28,6 @@ STATUS_WORDS: dict[str, Status] = {
     "部分达标": "partial", "基本达标": "partial", "部分符合": "partial",
     "未达标": "not_met", "不达标": "not_met", "不符合": "not_met",
     "不适用": "na", "无此项": "na",
-}
-STATUS_LABELS: dict[str, str] = {
-    "met": "达标", "partial": "部分达标", "not_met": "未达标", "na": "不适用", "unassessed": "未评估",
 }
 ALLOWED_STATUS_TEXT = "met（达标）、partial（部分达标）、not_met（未达标）、na（不适用）"
 

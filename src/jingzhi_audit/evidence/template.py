@@ -14,6 +14,7 @@ from typing import Any
 
 from ..pack import Pack
 from ..pack.model import FactDef
+from ..result import STATUS_LABELS
 
 SCHEMA_FILE = "evidence.schema.json"
 _TYPE_HINTS = {
@@ -71,8 +72,7 @@ def _entry_lines(entry: Any, indent: str) -> list[str]:
     """The fields of one clause entry (blank for an unassessed clause, as in the template)."""
     if entry is None:
         return [f"{indent}status:", f"{indent}evidence: []", f"{indent}note:"]
-    status = {"met": "达标", "partial": "部分达标", "not_met": "未达标", "na": "不适用"}.get(entry.status or "")
-    lines = [f"{indent}status: {status or ''}".rstrip()]
+    lines = [f"{indent}status: {STATUS_LABELS[entry.status] if entry.status else ''}".rstrip()]
     lines.append(f"{indent}evidence: [{', '.join(_attachment(a) for a in entry.evidence)}]")
     if entry.criteria_met:
         lines.append(f"{indent}criteria_met: [{', '.join(_q(c) for c in entry.criteria_met)}]")
@@ -161,7 +161,8 @@ def _facts(pack: Pack, lines: list[str], values: dict[str, Any] | None = None) -
     from .facts import flatten
 
     given = {name: value for name, (_, value) in flatten(values or {}).items()}
-    names = pack.used_facts() + [n for n in given if n not in pack.used_facts()]
+    used = pack.used_facts()
+    names = used + [n for n in given if n not in used]
     opened: list[str] = []
     for name in names:
         fact = pack.facts.get(name)

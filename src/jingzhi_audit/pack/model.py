@@ -54,6 +54,13 @@ NumericId = Annotated[
     str, BeforeValidator(_quoted_id), StringConstraints(pattern=r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 ]
 Slug = Annotated[str, BeforeValidator(_quoted_id), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+def id_order(ident: str) -> tuple[int, ...]:
+    """A numeric ID as numbers, for sorting: ``5.10`` comes after ``5.9``."""
+    return tuple(int(part) for part in ident.split("."))
+
+
 Points = Annotated[Decimal, AfterValidator(_half_points)]
 Unit = Annotated[Decimal, Field(ge=0, le=1)]
 
