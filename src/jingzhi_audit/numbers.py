@@ -53,6 +53,11 @@ def plain(value: Exact | float | bool | None) -> float | int | bool | None:
     return r4(value)
 
 
+def decimal_text(value: Decimal) -> str:
+    """A decimal as a person writes it: ``5.0`` → ``5``, ``0.50`` → ``0.5``, ``1E+2`` → ``100``."""
+    return f"{value.normalize():f}"
+
+
 def apportion(values: Sequence[Exact], target: Decimal, places: int) -> list[Decimal]:
     """Round non-negative ``values`` to ``places`` decimals so that they add up to ``target`` exactly.
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..result import STATUS_LABELS
+
 INSTRUCTIONS = "填写说明"
 INFO = "基本信息"
 CLAUSES = "评估表"
 BONUS = "加分项"
 
-STATUS_CHOICES = ("达标", "部分达标", "未达标", "不适用")
-STATUS_TO_WORD = {"met": "达标", "partial": "部分达标", "not_met": "未达标", "na": "不适用"}
+STATUS_TO_WORD = {s: STATUS_LABELS[s] for s in ("met", "partial", "not_met", "na")}  # what a person picks
+STATUS_CHOICES = tuple(STATUS_TO_WORD.values())
 TICK = "✓"
 MAX_CRITERIA = 4  # clauses list at most four criteria (a–d)
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from ..numbers import decimal_text
 from ..pack import Pack
 
 BOXES = "□达标　□部分达标　□未达标　□不适用"
-
-
-def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def _cell(text: str) -> str:
@@ -21,7 +16,7 @@ def checklist_markdown(pack: Pack) -> str:
     meta = pack.meta
     out = [f"# 《{meta.title}》{meta.code or ''} 社区自评表".replace("  ", " "), ""]
     out.append(f"规则包 {meta.id}，版本 {meta.version}。共 {len(pack.categories)} 类 {sum(len(c.items) for c in pack.categories)} 项 "
-               f"{len(pack.index)} 条，总分 {_num(meta.total_points)}。")
+               f"{len(pack.index)} 条，总分 {decimal_text(meta.total_points)}。")
     if meta.provenance == "reconstructed":
         out.append("")
         out.append("> 注意：条款措辞为依据公开资料所作的工作性重构，非正式文本。")
@@ -36,7 +31,7 @@ def checklist_markdown(pack: Pack) -> str:
             out.append(f"| {_cell(fact.label)} | | {unit} |")
         out.append("")
     for category in pack.categories:
-        out += [f"## {category.id} {category.title}（{_num(category.points)} 分）", ""]
+        out += [f"## {category.id} {category.title}（{decimal_text(category.points)} 分）", ""]
         for item in category.items:
             out += [f"### {item.id} {item.title}", "", "| 条款 | 要求 | 分值 | 佐证 | 状态 | 说明或理由 |",
                     "|---|---|---:|---|---|---|"]
@@ -46,7 +41,7 @@ def checklist_markdown(pack: Pack) -> str:
                     text += "<br>细项：" + "；".join(f"□{c.id}. {c.text}" for c in clause.criteria)
                 if not clause.na_allowed:
                     text += "（不允许不适用）"
-                out.append(f"| {clause.id} | {_cell(text)} | {_num(clause.points)} | {_cell(clause.evidence_hint)} | "
+                out.append(f"| {clause.id} | {_cell(text)} | {decimal_text(clause.points)} | {_cell(clause.evidence_hint)} | "
                            f"{BOXES} | |")
             out.append("")
     out += ["---", "", "自评小组（签字）：__________　　审核人（签字）：__________　　日期：__________", ""]
@@ -57,7 +52,7 @@ def checklist_html(pack: Pack) -> str:
     from ..report.html import environment, stylesheet
 
     return environment().get_template("checklist.html.j2").render(pack=pack, css=stylesheet(), boxes=BOXES,
-                                                                   num=_num)
+                                                                   num=decimal_text)
 
 
 def checklist_pdf(pack: Pack) -> bytes:

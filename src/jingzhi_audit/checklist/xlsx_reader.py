@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from ..diagnostics import validation_problems
 from ..errors import EvidenceError, Problem
-from ..evidence.model import STATUS_WORDS, EvidenceFile
+from ..evidence.model import EvidenceFile, status_of
 from ..yamlio import Loc, deepest, display_path
 from .layout import (
     BONUS,
@@ -44,9 +44,7 @@ class XlsxLocator:
         self.cells: dict[Loc, str] = {}
 
     def place(self, loc: Loc, sheet: str, column: int, row: int) -> None:
-        from openpyxl.utils import get_column_letter
-
-        self.cells[loc] = f"{sheet}!{get_column_letter(column)}{row}"
+        self.cells[loc] = _ref(sheet, column, row)
 
     def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
         return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
@@ -180,17 +178,16 @@ def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: st
             if raw in TICKED:
                 ticks.append(letter)
             elif raw not in UNTICKED:
-                problems.append(Problem(locator.name, None, _ref(ws, columns[key], row),
+                problems.append(Problem(locator.name, None, _ref(ws.title, columns[key], row),
                                         f"细项 {letter} 请选 ✓ 或留空（填写的是「{_text(cell(key))}」）"))
         if not (status_text or evidence_text or explanation.strip() or ticks):
             continue  # not assessed: the same as a clause left out of a YAML file
         if ident in first_row:
-            problems.append(Problem(locator.name, None, _ref(ws, columns["id"], row),
+            problems.append(Problem(locator.name, None, _ref(ws.title, columns["id"], row),
                                     f"条款 {ident} 重复出现（第 {first_row[ident]} 行已有）"))
             continue
         first_row[ident] = row
-        status_key = STATUS_WORDS.get(status_text) or STATUS_WORDS.get(status_text.lower())
-        note, reason = text_to_explanation(status_key, explanation)
+        note, reason = text_to_explanation(status_of(status_text), explanation)
         lines = [line for part in evidence_text.replace("；", "\n").splitlines() if (line := part.strip())]
         entries[ident] = {
             "status": status_text or None,
@@ -208,7 +205,8 @@ def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: st
     return entries
 
 
-def _ref(ws: Any, column: int, row: int) -> str:
+def _ref(sheet: str, column: int, row: int) -> str:
+    """``评估表!H37``."""
     from openpyxl.utils import get_column_letter
 
-    return f"{ws.title}!{get_column_letter(column)}{row}"
+    return f"{sheet}!{get_column_letter(column)}{row}"

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence.facts import flatten
 from ..evidence.model import ClauseEntry, EvidenceFile
+from ..numbers import decimal_text
 from ..pack import Pack
 from ..pack.model import FactDef
 from .layout import (
@@ -123,7 +124,7 @@ def _instructions(ws: Worksheet, pack: Pack) -> None:
         (f"达标得全分；部分达标按勾选的细项比例，未勾选时按 {Decimal(meta.partial_credit) * 100:f}%；未达标 0 分；不适用的条款不计入本类适用分值。", False),
         ("要求佐证的条款没有佐证时不得分。有社区数据的条款以数据核验为准，与自评不一致时标记“自评与数据不符”。", False),
         ("类得分 = 本类得分 ÷ 本类适用分值 × 本类分值；等级：" + "、".join(
-            f"{r.label}（≥{r.min_total.normalize():f}）" if r.min_total is not None else r.label for r in meta.ratings) + "；触发一票否决为不合格。", False),
+            f"{r.label}（≥{decimal_text(r.min_total)}）" if r.min_total is not None else r.label for r in meta.ratings) + "；触发一票否决为不合格。", False),
     ]
     ws.column_dimensions["A"].width = 120
     for row, (text, bold) in enumerate(lines, 1):
@@ -154,8 +155,7 @@ def _info(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
         ws.cell(row=row, column=col).fill = SECTION_FILL
     row += 1
     facts = dict(flatten(evidence.facts)) if evidence is not None else {}
-    names = pack.used_facts() + [n for n in facts if n not in pack.used_facts()]  # extra facts kept
-    for name in names:
+    for name in pack.facts_to_fill(facts):
         fact = pack.facts.get(name)
         value = facts.get(name, ((), None))[1]
         if fact is None:

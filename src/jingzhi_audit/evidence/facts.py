@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from ..numbers import decimal_text
 from ..pack.model import FactDef
 
 FactValue = int | Fraction | bool
@@ -54,9 +55,9 @@ def coerce(value: Any, fact: FactDef) -> FactValue | None:
     if fact.type == "ratio" and not 0 <= number <= 1:
         raise FactError(f"比例应在 0 到 1 之间（或 0% 到 100%），「{value}」超出范围；如 93% 请写 0.93 或 93%")
     if fact.min is not None and number < Fraction(fact.min):
-        raise FactError(f"不能小于 {fact.min.normalize():f}")
+        raise FactError(f"不能小于 {decimal_text(fact.min)}")
     if fact.max is not None and number > Fraction(fact.max):
-        raise FactError(f"不能大于 {fact.max.normalize():f}")
+        raise FactError(f"不能大于 {decimal_text(fact.max)}")
     return result
 
 

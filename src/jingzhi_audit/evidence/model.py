@@ -32,14 +32,19 @@ STATUS_WORDS: dict[str, Status] = {
 ALLOWED_STATUS_TEXT = "met（达标）、partial（部分达标）、not_met（未达标）、na（不适用）"
 
 
+def status_of(word: str) -> Status | None:
+    """The status a word names (``达标``, ``Met``, ``n/a`` …), or None."""
+    key = word.strip()
+    return STATUS_WORDS.get(key) or STATUS_WORDS.get(key.lower())
+
+
 def _status(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        key = value.strip()
-        if not key:
+        if not value.strip():
             return None
-        found = STATUS_WORDS.get(key) or STATUS_WORDS.get(key.lower())
+        found = status_of(value)
         if found is not None:
             return found
     raise ValueError(f"状态「{value}」不是可选值；可选值：{ALLOWED_STATUS_TEXT}")

@@ -12,6 +12,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from ..numbers import decimal_text
 from ..pack import Pack
 from ..pack.model import FactDef
 from ..result import STATUS_LABELS
@@ -33,10 +34,6 @@ def _q(text: str) -> str:
 def _fact_comment(fact: FactDef) -> str:
     unit = f"，单位：{fact.unit}" if fact.unit else ""
     return f"{fact.label}（{_TYPE_HINTS[fact.type]}{unit}）"
-
-
-def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}"
 
 
 def _scalar(value: Any) -> str:
@@ -125,11 +122,11 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
     add("clauses:")
     for category in pack.categories:
         add("")
-        add(f"  # ━━ {category.id} {category.title}（{_num(category.points)} 分）━━")
+        add(f"  # ━━ {category.id} {category.title}（{decimal_text(category.points)} 分）━━")
         for item in category.items:
             add(f"  # ── {item.id} {item.title} ──")
             for clause in item.clauses:
-                add(f"  {_q(clause.id)}:  # {clause.title or ''}（{_num(clause.points)} 分）")
+                add(f"  {_q(clause.id)}:  # {clause.title or ''}（{decimal_text(clause.points)} 分）")
                 add(f"    # 要求：{clause.text}")
                 required = "必须提供" if clause.evidence_required else "可选"
                 add(f"    # 佐证（{required}）：{clause.evidence_hint}")
@@ -150,7 +147,7 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
         add("")
         add("bonus:")
         for bonus in meta.bonus:
-            add(f"  {_q(bonus.id)}:  # 加分项：{bonus.title}（{_num(bonus.points)} 分）")
+            add(f"  {_q(bonus.id)}:  # 加分项：{bonus.title}（{decimal_text(bonus.points)} 分）")
             lines.extend(_entry_lines(e.bonus.get(bonus.id) if e is not None else None, "    "))
     return "\n".join(lines) + "\n"
 
@@ -161,10 +158,8 @@ def _facts(pack: Pack, lines: list[str], values: dict[str, Any] | None = None) -
     from .facts import flatten
 
     given = {name: value for name, (_, value) in flatten(values or {}).items()}
-    used = pack.used_facts()
-    names = used + [n for n in given if n not in used]
     opened: list[str] = []
-    for name in names:
+    for name in pack.facts_to_fill(given):
         fact = pack.facts.get(name)
         parts = name.split(".")
         groups, leaf = parts[:-1], parts[-1]

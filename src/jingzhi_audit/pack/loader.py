@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -52,6 +52,12 @@ class Pack:
         community of this pack is asked to fill in."""
         used = {name for expr in self.expressions.values() for name in expr.facts}
         return [name for name in self.facts if name in used or name in self.meta.facts]
+
+    def facts_to_fill(self, given: Iterable[str] = ()) -> list[str]:
+        """The used facts, then any other of the ``given`` names (an evidence file's extra facts
+        are kept when it is rewritten: nothing a person wrote is lost)."""
+        used = self.used_facts()
+        return used + [name for name in given if name not in used]
 
     def clauses(self) -> Iterator[tuple[Category, Item, Clause]]:
         yield from self.index.values()

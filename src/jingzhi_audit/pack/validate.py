@@ -16,6 +16,7 @@ from pathlib import Path
 from ..diagnostics import nearest
 from ..errors import Problem
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
+from ..numbers import decimal_text
 from ..yamlio import Document, Loc, display_path
 from .loader import Pack, RawPack, pack_sha256
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source
@@ -276,16 +277,16 @@ class _Validator:
             clause_sum = sum((cl.points for it in cat.items for cl in it.clauses), Decimal(0))
             if clause_sum != cat.points:
                 detail = "，".join(
-                    f"{it.id}：{_num(sum((c.points for c in it.clauses), Decimal(0)))}" for it in cat.items
+                    f"{it.id}：{decimal_text(sum((c.points for c in it.clauses), Decimal(0)))}" for it in cat.items
                 )
                 self.error(doc, ("points",), "points",
-                           f"本类各条款分值合计 {_num(clause_sum)}，与本类分值 {_num(cat.points)} 不符"
-                           f"（差 {_num(cat.points - clause_sum)}；各项小计：{detail}）")
+                           f"本类各条款分值合计 {decimal_text(clause_sum)}，与本类分值 {decimal_text(cat.points)} 不符"
+                           f"（差 {decimal_text(cat.points - clause_sum)}；各项小计：{detail}）")
             total += cat.points
         if total != self.meta.total_points:
-            detail = "，".join(f"{c.id} {c.title}：{_num(c.points)}" for c in self.categories)
+            detail = "，".join(f"{c.id} {c.title}：{decimal_text(c.points)}" for c in self.categories)
             self.error(self.meta_doc, ("total_points",), "total_points",
-                       f"各类分值合计 {_num(total)}，与 total_points {_num(self.meta.total_points)} 不符"
+                       f"各类分值合计 {decimal_text(total)}，与 total_points {decimal_text(self.meta.total_points)} 不符"
                        f"（{detail}）")
 
     # -- ratings -------------------------------------------------------------------------------
@@ -301,10 +302,10 @@ class _Validator:
             if rating.min_total is not None:
                 if rating.min_total > self.meta.total_points:
                     self.error(doc, (*loc, "min_total"), f"ratings[{rating.id}].min_total",
-                               f"分数线 {_num(rating.min_total)} 高于总分 {_num(self.meta.total_points)}")
+                               f"分数线 {decimal_text(rating.min_total)} 高于总分 {decimal_text(self.meta.total_points)}")
                 if previous is not None and rating.min_total > previous:
                     self.error(doc, (*loc, "min_total"), f"ratings[{rating.id}].min_total",
-                               f"等级须从高到低排列：分数线 {_num(rating.min_total)} 高于上一等级的 {_num(previous)}")
+                               f"等级须从高到低排列：分数线 {decimal_text(rating.min_total)} 高于上一等级的 {decimal_text(previous)}")
                 previous = rating.min_total
         for i in range(1, len(ratings)):
             if ratings[i].stars > ratings[i - 1].stars:
@@ -363,11 +364,6 @@ class _Validator:
 def _child_of(child: str, parent: str) -> bool:
     head, _, tail = child.rpartition(".")
     return head == parent and tail.isdigit()
-
-
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _normalise(text: str) -> str:

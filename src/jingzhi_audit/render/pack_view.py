@@ -12,12 +12,13 @@ from rich.tree import Tree
 
 from ..diagnostics import nearest
 from ..errors import AuditError
+from ..numbers import decimal_text
 from ..pack import Pack
 from ..pack.model import Category, Clause, Item, Source
 
 
 def num(value: Decimal | str) -> str:
-    return value if isinstance(value, str) else f"{value.normalize():f}"
+    return value if isinstance(value, str) else decimal_text(value)  # a bound may name a threshold
 
 
 def show_pack(pack: Pack, ident: str | None, console: Console | None = None) -> None:
