@@ -50,7 +50,9 @@ THIN = Side(style="thin", color="B7C3D0")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 UNLOCKED = Protection(locked=False)
-FIXED_TIME = dt.datetime(2022, 12, 11)  # workbook properties: fixed, so regenerated files differ only in content
+# The workbook's creation date is fixed (the standard's date); openpyxl stamps "modified" with the
+# time of saving, so a regenerated checklist differs in that stamp even when its content does not.
+FIXED_TIME = dt.datetime(2022, 12, 11)
 
 _TYPE_HINTS = {"integer": "整数", "number": "数字", "ratio": "百分比，如 93% 或 0.93", "boolean": "是 / 否"}
 
@@ -58,7 +60,7 @@ _TYPE_HINTS = {"integer": "整数", "number": "数字", "ratio": "百分比，�
 def checklist_workbook(pack: Pack, evidence: EvidenceFile | None = None) -> bytes:
     book = Workbook()
     book.properties.creator = "jingzhi-audit"
-    book.properties.created = book.properties.modified = FIXED_TIME
+    book.properties.created = FIXED_TIME
     book.properties.title = f"{pack.meta.title} 社区自评表"
     _instructions(book.active, pack)
     _info(book.create_sheet(INFO), pack, evidence)
