@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..numbers import decimal_text
 from ..pack import Pack
+from ..pack.model import RECONSTRUCTED_NOTE
 
 BOXES = "□达标　□部分达标　□未达标　□不适用"
 
@@ -19,7 +20,7 @@ def checklist_markdown(pack: Pack) -> str:
                f"{len(pack.index)} 条，总分 {decimal_text(meta.total_points)}。")
     if meta.provenance == "reconstructed":
         out.append("")
-        out.append("> 注意：条款措辞为依据公开资料所作的工作性重构，非正式文本。")
+        out.append(f"> 注意：{RECONSTRUCTED_NOTE}。")
     out += ["", "社区名称：__________　区（市）：__________　街道：__________　评估日期：__________　评估人：__________", "",
             "填写方法：每条勾选一个状态；选“不适用”须写明理由；部分达标且列有细项的，勾选已达到的细项。", ""]
     facts = pack.used_facts()
@@ -52,7 +53,7 @@ def checklist_html(pack: Pack) -> str:
     from ..report.html import environment, stylesheet
 
     return environment().get_template("checklist.html.j2").render(pack=pack, css=stylesheet(), boxes=BOXES,
-                                                                   num=decimal_text)
+                                                                   num=decimal_text, reconstructed=RECONSTRUCTED_NOTE)
 
 
 def checklist_pdf(pack: Pack) -> bytes:

@@ -22,7 +22,7 @@ from ..evidence.facts import flatten
 from ..evidence.model import ClauseEntry, EvidenceFile
 from ..numbers import decimal_text
 from ..pack import Pack
-from ..pack.model import FactDef
+from ..pack.model import RECONSTRUCTED_NOTE, FactDef
 from .layout import (
     BONUS,
     CLAUSE_COLUMNS,
@@ -111,7 +111,7 @@ def _instructions(ws: Worksheet, pack: Pack) -> None:
         (f"规则包 {meta.id}，版本 {meta.version}。", False),
     ]
     if meta.provenance == "reconstructed":
-        lines.append(("注意：条款措辞为依据公开资料所作的工作性重构，非正式文本。", False))
+        lines.append((f"注意：{RECONSTRUCTED_NOTE}。", False))
     lines += [
         ("", False),
         ("怎样填写", True),

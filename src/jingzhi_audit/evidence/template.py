@@ -14,7 +14,7 @@ from typing import Any
 
 from ..numbers import decimal_text
 from ..pack import Pack
-from ..pack.model import FactDef
+from ..pack.model import RECONSTRUCTED_NOTE, FactDef
 from ..result import STATUS_LABELS
 
 SCHEMA_FILE = "evidence.schema.json"
@@ -89,7 +89,7 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
         add(f"# yaml-language-server: $schema={schema_file}")
     add(f"# 《{meta.title}》{meta.code or ''} 社区自评证据文件（规则包 {meta.id}，版本 {meta.version}）")
     if meta.provenance == "reconstructed":
-        add("# 注意：条款措辞为依据公开资料所作的工作性重构，非正式文本。")
+        add(f"# 注意：{RECONSTRUCTED_NOTE}。")
     add("#")
     add("# 填写说明：")
     add("#   status  填 达标（met）、部分达标（partial）、未达标（not_met）或 不适用（na）；留空表示未评估（按 0 分计）。")

@@ -56,6 +56,10 @@ NumericId = Annotated[
 Slug = Annotated[str, BeforeValidator(_quoted_id), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
+RECONSTRUCTED_NOTE = "条款措辞为依据公开资料所作的工作性重构，非正式文本"
+"""What every output of a ``provenance: reconstructed`` pack says about its clause wording."""
+
+
 def id_order(ident: str) -> tuple[int, ...]:
     """A numeric ID as numbers, for sorting: ``5.10`` comes after ``5.9``."""
     return tuple(int(part) for part in ident.split("."))

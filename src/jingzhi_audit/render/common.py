@@ -28,10 +28,15 @@ def notices(result: Result) -> list[str]:
     insufficient = [f"{c.id} {c.title}" for c in result.categories if "insufficient_basis" in c.flags]
     if insufficient:
         message = f"依据不足：{'、'.join(insufficient)} 的不适用条款超过本类分值的 {result.pack.na_cap * 100:g}%"
-        cap = next((r.label for r in result.pack.ratings if r.id == result.pack.na_cap_rating), None)
+        cap = na_cap_label(result)
         capped = cap is not None and not triggered  # a veto already decides the rating
         lines.append(message + (f"，等级最高为{cap}。" if capped else "。"))
     return lines
+
+
+def na_cap_label(result: Result) -> str | None:
+    """The highest rating a category with too much N/A allows, if the pack sets one."""
+    return next((r.label for r in result.pack.ratings if r.id == result.pack.na_cap_rating), None)
 
 
 def flag_summary(result: Result) -> str:

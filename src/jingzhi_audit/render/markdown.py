@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..pack.model import RECONSTRUCTED_NOTE
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
 from .common import flag_summary, notices, percent, place, rating_note
 
@@ -23,7 +24,7 @@ def render_markdown(result: Result) -> str:
     add(f"- 地区：{_cell(place(result)) or '—'}")
     add(f"- 标准：{pack.code or ''} 《{pack.title}》（规则包 {pack.id} {pack.version}）".replace("  ", " "))
     if pack.provenance == "reconstructed":
-        add("- 说明：条款措辞为依据公开资料所作的工作性重构，非正式文本。")
+        add(f"- 说明：{RECONSTRUCTED_NOTE}。")
     if result.assessed_on:
         add(f"- 评估日期：{result.assessed_on}")
     if result.assessor:

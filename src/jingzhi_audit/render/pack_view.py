@@ -14,7 +14,7 @@ from ..diagnostics import nearest
 from ..errors import AuditError
 from ..numbers import decimal_text
 from ..pack import Pack
-from ..pack.model import Category, Clause, Item, Source
+from ..pack.model import RECONSTRUCTED_NOTE, Category, Clause, Item, Source
 
 
 def num(value: Decimal | str) -> str:
@@ -48,7 +48,7 @@ def pack_tree(pack: Pack) -> Tree:
         (f"{cats} 类 / {items} 项 / {clauses} 条，总分 {num(meta.total_points)}", "cyan"),
     )
     if meta.provenance == "reconstructed":
-        head.append("\n条款措辞为依据公开资料所作的工作性重构，非正式文本", style="yellow")
+        head.append(f"\n{RECONSTRUCTED_NOTE}", style="yellow")
     tree = Tree(head)
     for category in pack.categories:
         tree.add(category_tree(pack, category))

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..render.common import flag_summary, notices, percent, place, rating_note
+from ..render.common import flag_summary, na_cap_label, notices, percent, place, rating_note
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
 from .charts import radar
 
@@ -85,7 +85,6 @@ def context(result: Result) -> dict[str, Any]:
         flag: [c for c in result.clauses if flag in c.flags]
         for flag in ("unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed")
     }
-    cap_label = next((r.label for r in result.pack.ratings if r.id == result.pack.na_cap_rating), None)
     # Evidence is numbered once in the index (文1…, 账1…, 链1…) and cited by number in the clause
     # tables, so a long file or ledger name is printed once, not under every clause it supports.
     files = [a for a in result.evidence.attachments if a.kind == "file"]
@@ -106,7 +105,7 @@ def context(result: Result) -> dict[str, Any]:
         "categories": categories,
         "flagged": flagged,
         "na_clauses": [c for c in result.clauses if c.status == "na"],
-        "cap_label": cap_label,
+        "cap_label": na_cap_label(result),
         "example_gap": result.gaps[0] if result.gaps else None,
         "files": files,
         "papers": papers,
