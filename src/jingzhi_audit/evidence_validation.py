@@ -8,11 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import InputError
-from .evidence.loader import load_evidence
+from .evidence.loader import EVIDENCE_SUFFIXES, load_evidence
 from .validation import EXTRA_VALIDATORS, TargetReport
 from .yamlio import display_path
-
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 
 
 def validate_evidence(path: Path) -> TargetReport | None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem
-from ..evidence.loader import PackMemo, load_evidence
+from ..evidence.loader import EVIDENCE_SUFFIXES, PackMemo, load_evidence
 from ..outputs import write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.registry import resolve_pack
@@ -35,7 +35,6 @@ from ..scoring import score
 from ..yamlio import display_path
 from .model import CommunityRow, FailedFile, row_from_result
 
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".xlsx")
 META_SUFFIX = ".meta.json"
 SKIP_DIRS = {"files", "附件"}  # attachment folders: YAML inside them is evidence of a clause, not a community
 

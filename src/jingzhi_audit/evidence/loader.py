@@ -23,6 +23,8 @@ from .facts import FactError, FactValue, coerce, flatten
 from .model import EvidenceFile
 
 EVIDENCE_FILE_LIMIT = 5 * 1024 * 1024
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", *EXCEL_SUFFIXES)  # what score, validate and batch read as evidence
 
 
 class Locator(Protocol):
@@ -126,7 +128,7 @@ class Source:
 
 def read_source(path: Path) -> Source:
     """Parse and schema-check an evidence file (YAML, or an Excel workbook)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in EXCEL_SUFFIXES:
         from ..checklist.xlsx_reader import read_workbook
 
         return read_workbook(path)
