@@ -134,6 +134,42 @@ def test_unknown_veto_makes_the_assessment_incomplete(tmp_path: Path) -> None:
     assert r.complete is False and r.rating.id == "excellent"
 
 
+BONUS_ITEMS = """
+bonus_cap: 1.5
+bonus:
+  - id: volunteer-star
+    title: 志愿服务示范
+    points: 1
+    check: facts.volunteers >= 100
+    source: {reconstructed: 测试用加分}
+  - id: award
+    title: 获市级表彰
+    points: 1
+    source: {reconstructed: 测试用加分}
+"""
+
+
+@pytest.mark.parametrize(("volunteers", "declared", "expected"), [
+    # the check holds (1) + award met (1) = 2, capped at 1.5
+    (100, {"volunteer-star": {"status": "not_met", "evidence": EV}, "award": {"status": "met", "evidence": EV}}, 1.5),
+    # the check fails: its declared 达标 does not count (0); award partial: 0.5 × 1
+    (50, {"volunteer-star": {"status": "met", "evidence": EV}, "award": {"status": "partial", "evidence": EV}}, 0.5),
+    # the check's fact missing: the declared status stands (1); award met without evidence: 0
+    (None, {"volunteer-star": {"status": "met", "evidence": EV}, "award": {"status": "met"}}, 1.0),
+    # the check holds but no evidence is listed: 0
+    (100, {}, 0.0),
+])
+def test_bonus_items(tmp_path: Path, mini_pack: Path, volunteers: int | None, declared: dict, expected: float) -> None:  # type: ignore[type-arg]
+    (mini_pack / "pack.yaml").write_text((mini_pack / "pack.yaml").read_text(encoding="utf-8") + BONUS_ITEMS,
+                                         encoding="utf-8")
+    clauses = dict(ALL_MET, **{"1.1.1": {"status": "not_met"}, "1.1.2": {"status": "not_met"}})
+    facts = {k: v for k, v in dict(GOOD_FACTS, volunteers=volunteers).items() if v is not None}
+    r = score_file(write_evidence(tmp_path / "c", mini_pack, clauses, facts, bonus=declared))
+    subtotal = sum(Fraction(str(c.score)) for c in r.categories)
+    assert subtotal + Fraction(expected) < 10  # room below the total, so the bonus shows in full
+    assert r.bonus == expected and r.total == float(subtotal + Fraction(expected))
+
+
 def test_too_much_na_caps_the_rating(tmp_path: Path) -> None:
     # 1.2.1 N/A is 2 of category 1's 6 points (> 20%); everything else met: 10.0 but at most 合格
     clauses = dict(ALL_MET, **{"1.2.1": {"status": "na", "reason": "本社区无物业服务企业"}})

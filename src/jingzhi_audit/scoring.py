@@ -313,11 +313,9 @@ def _bonus(pack: Pack, evidence: Evidence) -> Fraction:
         entry = evidence.data.bonus.get(bonus.id)
         expr = pack.expressions.get(f"bonus:{bonus.id}")
         credit: Exact = 0
-        if expr is not None and not expr.missing(evidence.facts):
-            try:
-                credit = 1 if expr.evaluate(evidence.facts, pack.thresholds) is True else 0
-            except ExpressionError:
-                credit = 0
+        checked = _holds(expr, evidence.facts, pack.thresholds) if expr is not None else None
+        if checked is not None and not checked[1]:  # a check with every fact given decides
+            credit = 1 if checked[0] else 0  # (one that cannot be computed gives no credit)
         elif entry is not None and entry.status in ("met", "partial"):
             credit = 1 if entry.status == "met" else Fraction(pack.meta.partial_credit)
         if credit and bonus.evidence_required:
@@ -331,16 +329,20 @@ def _bonus(pack: Pack, evidence: Evidence) -> Fraction:
 def _vetoes(pack: Pack, facts: dict[str, Any]) -> list[VetoResult]:
     out = []
     for veto in pack.meta.vetoes:
-        expr = pack.expressions[f"veto:{veto.id}"]
-        names, missing = expr.bind(facts, pack.thresholds)
-        triggered: bool | None = None
-        if not missing:
-            try:
-                triggered = expr.evaluate_bound(names) is True
-            except ExpressionError:
-                triggered = None
+        triggered, missing = _holds(pack.expressions[f"veto:{veto.id}"], facts, pack.thresholds)
         out.append(new(VetoResult, id=veto.id, title=veto.title, triggered=triggered, missing_facts=missing))
     return out
+
+
+def _holds(expr: Expression, facts: dict[str, Any], thresholds: dict[str, Fraction]) -> tuple[bool | None, list[str]]:
+    """Whether a check holds, and its missing facts; None when a fact is missing or it cannot be computed."""
+    names, missing = expr.bind(facts, thresholds)
+    if missing:
+        return None, missing
+    try:
+        return expr.evaluate_bound(names) is True, missing
+    except ExpressionError:
+        return None, missing
 
 
 def _rating(pack: Pack, total: Fraction, ratios: list[Fraction | None], vetoes: list[VetoResult],

@@ -8,7 +8,9 @@ from html import escape
 
 from markupsafe import Markup
 
-FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Noto Sans SC', sans-serif"
+from .fonts import CHINESE_FAMILIES
+
+FONT = ", ".join(f"'{family}'" for family in CHINESE_FAMILIES) + ", sans-serif"
 
 
 def radar(labels: Sequence[str], ratios: Sequence[float | None], *, size: int = 300) -> Markup:
