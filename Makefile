@@ -23,7 +23,7 @@ demo: setup
 	$(BIN)/audit validate standards/jingzhi-2022 examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json
-	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.pdf
+	$(BIN)/audit report reports/haiyun.json -o reports/haiyun.pdf
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
