@@ -5,7 +5,7 @@
 Each community gets a "quality" drawn from a spread (strong to weak); statuses, evidence and facts
 follow it, so the district has a realistic distribution of ratings, gaps, N/A, mismatches and
 unassessed clauses. Attachments are small files in a shared ``files/`` folder per community.
-Deterministic for a given seed. Used by the benchmarks and by ``make demo-batch``.
+Deterministic for a given seed. Used by the benchmarks and the batch tests.
 """
 
 from __future__ import annotations
