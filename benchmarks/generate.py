@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from jingzhi_audit.evidence.facts import coerce
+from jingzhi_audit.evidence.facts import coerce, nest
 from jingzhi_audit.pack import Pack, load_pack, resolve_pack
 from jingzhi_audit.pack.model import FactDef
 
@@ -65,7 +65,7 @@ def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
     unassessed = rng.randrange(1, 6) if rng.random() < 0.15 else 0  # a few communities leave gaps
     district = rng.choice(list(DISTRICTS))
     households = rng.randrange(900, 3300, 10)
-    facts: dict[str, object] = {}
+    given: dict[str, object] = {}
     typed: dict[str, object] = {}
     for name in pack.used_facts():
         fact = pack.facts[name]
@@ -73,11 +73,7 @@ def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
             continue  # an unfilled fact: its clauses cannot be verified
         value = fact_value(name, fact, quality, households, rng)
         typed[name] = coerce(value, fact)
-        node = facts
-        *groups, leaf = name.split(".")
-        for group in groups:
-            node = node.setdefault(group, {})  # type: ignore[assignment]
-        node[leaf] = value
+        given[name] = value
     clauses: dict[str, dict] = {}
     skip = set(rng.sample(list(pack.index), unassessed))
     for cid, (_, _, clause) in pack.index.items():
@@ -107,7 +103,7 @@ def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
         "assessed_on": f"2026-{rng.randrange(9, 12):02d}-{rng.randrange(1, 28):02d}",
         "period": {"from": "2025-11-01", "to": "2026-10-31"},
         "assessor": f"{community_name(i)}自评小组",
-        "facts": facts,
+        "facts": nest(given),
         "clauses": clauses,
     }
     return data, quality
@@ -141,7 +137,6 @@ def write_district(out: Path, count: int, *, seed: int = 2026, standard: str = "
         for name in EVIDENCE_FILES:
             (files / name).write_text(f"{data['community']['name']} {name}\n", encoding="utf-8")
         path = folder / "community.yaml"
-        # JSON is valid YAML; written as block YAML it would be indistinguishable to the loader.
         path.write_text(_yaml(data), encoding="utf-8")
         paths.append(path)
     return paths

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .api import now_iso
 from .crosswalk import ORDER, RELATION_LABELS, crosswalks_for, infer_status
 from .errors import AuditError, Problem
-from .evidence.facts import flatten
+from .evidence.facts import flatten, nest
 from .evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
 from .evidence.model import EvidenceFile
 from .expr import requirements
@@ -171,7 +171,7 @@ def _inferred_evidence(source: Pack, target: Pack, evidence: Evidence) -> tuple[
     data = EvidenceFile.model_validate({
         "standard": target.id, "community": evidence.data.community.model_dump(),
         "assessed_on": evidence.data.assessed_on, "assessor": evidence.data.assessor,
-        "facts": _nest(facts), "clauses": clauses,
+        "facts": nest(facts), "clauses": clauses,
     })
     typed, problems = check_against_pack(_Nowhere(evidence.name), data, target)
     if any(p.severity == "error" for p in problems):  # pragma: no cover - the data came from a valid file
@@ -179,17 +179,6 @@ def _inferred_evidence(source: Pack, target: Pack, evidence: Evidence) -> tuple[
     inferred.sort(key=lambda c: id_order(c.clause))
     return Evidence(data=data, path=evidence.path, name=evidence.name, sha256=evidence.sha256,
                     encoding=evidence.encoding, facts=typed, attachments=evidence.attachments), inferred
-
-
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in flat.items():
-        node = out
-        *groups, leaf = name.split(".")
-        for group in groups:
-            node = node.setdefault(group, {})
-        node[leaf] = value
-    return out
 
 
 class _Nowhere:

@@ -39,6 +39,18 @@ def flatten(facts: dict[str, Any], prefix: str = "") -> dict[str, tuple[tuple[st
     return out
 
 
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of ``flatten``: ``{"satisfaction.facilities": 0.9}`` → ``{satisfaction: {facilities: 0.9}}``."""
+    out: dict[str, Any] = {}
+    for name, value in flat.items():
+        node = out
+        *groups, leaf = name.split(".")
+        for group in groups:
+            node = node.setdefault(group, {})
+        node[leaf] = value
+    return out
+
+
 def coerce(value: Any, fact: FactDef) -> FactValue | None:
     """The typed value of ``value`` for ``fact``; ``None`` when blank (not provided)."""
     if value is None or (isinstance(value, str) and not value.strip()):
