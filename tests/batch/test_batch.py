@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from jingzhi_audit.cli import app
 from jingzhi_audit.result import Result
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pdf_text
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate import write_district
@@ -208,8 +208,7 @@ def test_pdf_reports_and_district_pdf(runner: CliRunner, tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     pdfs = sorted((out / "communities").rglob("*.pdf"))
     assert len(pdfs) == 2
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "summary.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = pdf_text(out / "summary.pdf")
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     for entry in summary["ranking"]:
         assert entry["row"]["name"] in text

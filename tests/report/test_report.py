@@ -18,7 +18,7 @@ from jingzhi_audit.cli import app
 from jingzhi_audit.errors import SetupError
 from jingzhi_audit.report.html import render_html
 from jingzhi_audit.result import Result
-from tests.conftest import BUNDLED_PACK, ROOT
+from tests.conftest import BUNDLED_PACK, ROOT, pdf_text
 
 pytest.importorskip("weasyprint", reason="WeasyPrint is not installed (pip install 'jingzhi-audit[pdf]')")
 POPPLER = all(shutil.which(tool) for tool in ("pdftotext", "pdffonts", "pdfdetach", "pdfinfo"))
@@ -60,7 +60,7 @@ def _plain(text: str) -> str:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_pdf_contains_the_essentials(reports: dict[str, tuple[Result, Path]], name: str) -> None:
     result, path = reports[name]
-    text = run("pdftotext", "-enc", "UTF-8", str(path), "-")
+    text = pdf_text(path)
     flat = _plain(text)
     assert _plain(result.community.name) in flat
     assert f"总分{result.total_text}" in flat
@@ -122,7 +122,7 @@ def test_hostile_evidence_is_printed_as_text_and_fetches_nothing(tmp_path: Path)
     path = tmp_path / "hostile.pdf"
     path.write_bytes(pdf.render_pdf(result))
     assert len(pdf.BLOCKED) == before  # escaped text never even asks for a resource
-    flat = _plain(run("pdftotext", "-enc", "UTF-8", str(path), "-"))
+    flat = _plain(pdf_text(path))
     for literal in HOSTILE:
         assert _plain(literal) in flat, literal
     assert "恶意<b>社区</b>{{7*7}}" in flat and "49" not in flat.split("恶意")[1][:20]
@@ -150,7 +150,7 @@ def test_the_fetcher_refuses_local_files_even_in_markup(tmp_path: Path) -> None:
     assert not any(url.startswith("data:") for url in blocked)
     path = tmp_path / "direct.pdf"
     path.write_bytes(data)
-    assert "root:" not in run("pdftotext", str(path), "-")
+    assert "root:" not in pdf_text(path)
     assert run("pdfdetach", "-list", str(path)).strip() == "0 embedded files"
 
 
@@ -185,7 +185,7 @@ def test_pdf_cli(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(ROOT / "examples/qingshan/community.yaml"), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF-")
-    assert "青山社区" in _plain(run("pdftotext", "-enc", "UTF-8", str(out), "-"))
+    assert "青山社区" in _plain(pdf_text(out))
 
 
 @pytest.mark.parametrize(("content", "message"), [
