@@ -81,7 +81,7 @@ def bench_cold(runs: int) -> dict[str, float]:
 
 def bench_scoring(count: int) -> dict[str, float]:
     from jingzhi_audit.evidence.loader import PackMemo, load_evidence
-    from jingzhi_audit.scoring import score
+    from jingzhi_audit.scoring.engine import score
 
     paths = district(count)
     memo = PackMemo()
@@ -111,7 +111,7 @@ def _best_of(func: Callable[[], None], repeat: int) -> float:
 
 def bench_pdf(runs: int) -> dict[str, float]:
     from jingzhi_audit.api import assess
-    from jingzhi_audit.report.pdf import render_pdf
+    from jingzhi_audit.render.pdf import render_pdf
 
     compileall.compile_dir(str(ROOT / "src" / "jingzhi_audit"), quiet=1)
     out: dict[str, float] = {}

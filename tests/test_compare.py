@@ -12,8 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from jingzhi_audit.cli import app
-from jingzhi_audit.compare import compare
-from jingzhi_audit.crosswalk import infer_status, read_crosswalk
+from jingzhi_audit.compare.crosswalk import infer_status, read_crosswalk
+from jingzhi_audit.compare.engine import compare
 from jingzhi_audit.pack import bundled_packs, load_pack
 from tests.conftest import ROOT
 

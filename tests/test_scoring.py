@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jingzhi_audit.numbers import apportion
+from jingzhi_audit.exact import apportion
 from jingzhi_audit.result import Result
 from tests.conftest import MINI_PACK
 from tests.scoring_helpers import score_file, write_evidence

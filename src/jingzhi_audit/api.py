@@ -8,7 +8,7 @@ from pathlib import Path
 from .evidence.loader import PackLoader, cached_pack, load_evidence
 from .pack import Pack
 from .result import Result
-from .scoring import score
+from .scoring.engine import score
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
 
@@ -41,7 +41,7 @@ def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, s
 def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None:
     """YAML ↔ Excel, losslessly: the same evidence data, in the other format, beside the same files."""
     from .errors import AuditError
-    from .outputs import refuse_input, refuse_overwrite, write_bytes_atomic, write_text_atomic
+    from .files import refuse_input, refuse_overwrite, write_bytes_atomic, write_text_atomic
 
     target = output.suffix.lower()
     if target not in (".xlsx", ".yaml", ".yml"):
@@ -53,7 +53,7 @@ def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None
     pack, evidence = load_evidence(source)  # validate first: never convert a file that does not load
     data = evidence.data
     if target == ".xlsx":
-        from .checklist.xlsx_writer import checklist_workbook
+        from .checklist.workbook import checklist_workbook
 
         write_bytes_atomic(output, checklist_workbook(pack, data))
     else:

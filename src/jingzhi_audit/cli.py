@@ -102,14 +102,14 @@ def validate(
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
 ) -> None:
     """校验规则包与评估证据文件：列出全部问题（文件:行: 字段: 说明），有效时退出码为 0。"""
-    from . import evidence_validation  # noqa: F401  (registers the evidence-file validator)
-    from .render.validation import RENDERERS
-    from .validation import validate_paths
+    from .render.problems import RENDERERS
+    from .validate import evidence  # noqa: F401  (registers the evidence-file validator)
+    from .validate.targets import validate_paths
 
     reports = validate_paths(paths)
     text = RENDERERS[format.value](reports)
     if output is not None:
-        from .outputs import write_text_atomic
+        from .files import write_text_atomic
 
         write_text_atomic(output, text)
     else:
@@ -147,7 +147,7 @@ def show(
 ) -> None:
     """以树形显示规则包（类 → 项 → 条款及分值），或显示一个编号的完整内容。"""
     from .pack import load_pack, resolve_pack
-    from .render.pack_view import show_pack
+    from .render.pack_tree import show_pack
 
     pack = load_pack(resolve_pack(standard))
     show_pack(pack, ident)
@@ -163,7 +163,7 @@ def init(
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
     from .api import template_for
     from .evidence.template import SCHEMA_FILE
-    from .outputs import refuse_overwrite, write_text_atomic
+    from .files import refuse_overwrite, write_text_atomic
     from .pack import load_pack, resolve_pack
     from .yamlio import display_path
 
@@ -227,7 +227,7 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: st
         else:
             _echo(str(renderer.render(result)))
         return
-    from .outputs import protect_user_file, refuse_input, write_bytes_atomic, write_text_atomic
+    from .files import protect_user_file, refuse_input, write_bytes_atomic, write_text_atomic
     from .yamlio import display_path
 
     refuse_input(output, source, what=what)
@@ -251,7 +251,7 @@ def report(
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
 ) -> None:
     """把保存的评估结果渲染为差距报告（PDF、HTML 或 Markdown），不重新评分。"""
-    from .result_io import load_result
+    from .result.load import load_result
 
     chosen = format.value if format is not None else _format_for(None, output)
     if chosen not in {f.value for f in ReportFormat}:
@@ -283,7 +283,7 @@ def batch(
     from .api import now_iso
     from .batch.runner import BatchOptions, default_jobs
     from .batch.service import plan, run_batch
-    from .render.batch_view import summary_view
+    from .render.district_text import summary_view
     from .yamlio import display_path
 
     out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
@@ -324,8 +324,8 @@ def checklist(
 ) -> None:
     """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
     from .checklist.printable import checklist_markdown, checklist_pdf
-    from .checklist.xlsx_writer import checklist_workbook
-    from .outputs import protect_user_file, write_bytes_atomic, write_text_atomic
+    from .checklist.workbook import checklist_workbook
+    from .files import protect_user_file, write_bytes_atomic, write_text_atomic
     from .pack import load_pack, resolve_pack
     from .yamlio import display_path
 
@@ -373,14 +373,14 @@ def compare(
     """用同一份证据对照多个标准：各标准得分与等级，以及量化指标的达标情况。"""
     from rich.console import Console
 
-    from .compare import compare as run_compare
-    from .render.compare_view import comparison_view
+    from .compare.engine import compare as run_compare
+    from .render.compare_text import comparison_view
 
     comparison = run_compare(file, standard or [])
     if format is CompareFormat.json or output is not None:
         text = comparison.model_dump_json(indent=2) + "\n"
         if output is not None:
-            from .outputs import protect_user_file, write_text_atomic
+            from .files import protect_user_file, write_text_atomic
 
             protect_user_file(output)
             write_text_atomic(output, text)

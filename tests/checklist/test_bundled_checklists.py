@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jingzhi_audit.checklist.printable import checklist_markdown
-from jingzhi_audit.checklist.xlsx_writer import checklist_workbook
+from jingzhi_audit.checklist.workbook import checklist_workbook
 from jingzhi_audit.pack import bundled_packs, load_pack
 from tests.conftest import ROOT
 

@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from jingzhi_audit.api import assess
-from jingzhi_audit.checklist.layout import CLAUSE_INDEX, CLAUSES, INFO, INFO_INDEX
-from jingzhi_audit.checklist.xlsx_writer import checklist_workbook
+from jingzhi_audit.checklist.workbook import checklist_workbook
 from jingzhi_audit.cli import app
 from jingzhi_audit.errors import EvidenceError
 from jingzhi_audit.evidence.loader import load_evidence, read_source
 from jingzhi_audit.evidence.model import EvidenceFile
 from jingzhi_audit.evidence.template import render_template
+from jingzhi_audit.evidence.workbook_layout import CLAUSE_INDEX, CLAUSES, INFO, INFO_INDEX
 from jingzhi_audit.pack import load_pack
 from tests.conftest import BUNDLED_PACK, ROOT
 

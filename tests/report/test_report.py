@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from jingzhi_audit.api import assess
 from jingzhi_audit.cli import app
 from jingzhi_audit.errors import SetupError
-from jingzhi_audit.report.html import render_html
+from jingzhi_audit.render.html_report import render_html
 from jingzhi_audit.result import Result
 from tests.conftest import BUNDLED_PACK, ROOT, pdf_text
 
@@ -39,7 +39,7 @@ def run(*args: str) -> str:
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Result, Path]]:
-    from jingzhi_audit.report.pdf import render_pdf
+    from jingzhi_audit.render.pdf import render_pdf
 
     folder = tmp_path_factory.mktemp("pdf")
     out = {}
@@ -115,7 +115,7 @@ clauses:
 
 @needs_poppler
 def test_hostile_evidence_is_printed_as_text_and_fetches_nothing(tmp_path: Path) -> None:
-    from jingzhi_audit.report import pdf
+    from jingzhi_audit.render import pdf
 
     result = assess(_hostile_evidence(tmp_path))
     before = len(pdf.BLOCKED)
@@ -135,7 +135,7 @@ def test_the_fetcher_refuses_local_files_even_in_markup(tmp_path: Path) -> None:
     """Defence in depth: were markup ever to reach WeasyPrint, nothing on the machine is read."""
     import weasyprint
 
-    from jingzhi_audit.report import pdf
+    from jingzhi_audit.render import pdf
 
     pdf.render_pdf(assess(ROOT / "examples" / "haiyun" / "community.yaml"))  # set up the fetcher
     html = ('<html><body><p>附件测试</p><img src="file:///etc/passwd">'
@@ -213,7 +213,7 @@ def test_tampered_result_names_the_field(runner: CliRunner, tmp_path: Path) -> N
 
 def test_missing_chinese_font_is_a_setup_error(monkeypatch: pytest.MonkeyPatch, runner: CliRunner,
                                                tmp_path: Path) -> None:
-    from jingzhi_audit.report import fonts
+    from jingzhi_audit.render import fonts
 
     fonts.chinese_font.cache_clear()
     monkeypatch.setattr(fonts.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 0, "DejaVu Sans\n", ""))

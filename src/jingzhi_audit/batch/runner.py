@@ -28,10 +28,10 @@ from typing import Any
 from .. import __version__
 from ..errors import InputError, Problem
 from ..evidence.loader import EVIDENCE_SUFFIXES, PackMemo, load_evidence
-from ..outputs import write_bytes_atomic, write_text_atomic
+from ..files import write_bytes_atomic, write_text_atomic
 from ..pack import Pack
-from ..pack.registry import resolve_pack
-from ..scoring import score
+from ..pack.locate import resolve_pack
+from ..scoring.engine import score
 from ..yamlio import display_path
 from .model import CommunityRow, FailedFile, row_from_result
 
@@ -164,8 +164,8 @@ def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str) -
     signal.signal(signal.SIGTERM, _exit_on_term)
     _init_worker_inline(standard, pdf, out, generated_at)
     if pdf:
-        from ..report.fonts import chinese_font
-        from ..report.pdf import _weasyprint
+        from ..render.fonts import chinese_font
+        from ..render.pdf import _weasyprint
 
         chinese_font()
         _weasyprint()
@@ -193,7 +193,7 @@ def grade(task: Task) -> Outcome:
         write_text_atomic(json_path, result.model_dump_json() + "\n")
         outputs = {"json": json_path.relative_to(out).as_posix()}
         if state["pdf"]:
-            from ..report.pdf import render_pdf
+            from ..render.pdf import render_pdf
 
             pdf_path = task.output(".pdf")
             write_bytes_atomic(pdf_path, render_pdf(result))

@@ -42,7 +42,7 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
     )
-    from .outputs import write_summary
+    from ..render.district_tables import write_summary
 
     written = write_summary(summary, options.out, pdf=options.pdf)
     graded = sum(1 for o in result.outcomes if not o.skipped)
@@ -62,6 +62,6 @@ def _one_pack(rows: list[CommunityRow], failed: list[FailedFile]) -> tuple[list[
 
 
 def _bands(pack: Pack | None) -> list[RatingBand]:
-    from ..scoring_plan import pack_info
+    from ..scoring.plan import pack_info
 
     return pack_info(pack).ratings if pack is not None else []

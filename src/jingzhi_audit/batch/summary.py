@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..numbers import r4
+from ..exact import r4
 from ..pack.model import id_order
 from ..result import RatingBand
 from .model import (

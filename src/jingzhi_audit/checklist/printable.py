@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..numbers import decimal_text
+from ..exact import decimal_text
 from ..pack import Pack
 from ..pack.model import RECONSTRUCTED_NOTE
 
@@ -50,13 +50,13 @@ def checklist_markdown(pack: Pack) -> str:
 
 
 def checklist_html(pack: Pack) -> str:
-    from ..report.html import environment, stylesheet
+    from ..render.html_report import environment, stylesheet
 
     return environment().get_template("checklist.html.j2").render(pack=pack, css=stylesheet(), boxes=BOXES,
                                                                    num=decimal_text, reconstructed=RECONSTRUCTED_NOTE)
 
 
 def checklist_pdf(pack: Pack) -> bytes:
-    from ..report.pdf import html_to_pdf
+    from ..render.pdf import html_to_pdf
 
     return html_to_pdf(checklist_html(pack))

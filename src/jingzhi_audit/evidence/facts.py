@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from ..numbers import decimal_text
+from ..exact import decimal_text
 from ..pack.model import FactDef
 
 FactValue = int | Fraction | bool

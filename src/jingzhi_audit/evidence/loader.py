@@ -129,7 +129,7 @@ class Source:
 def read_source(path: Path) -> Source:
     """Parse and schema-check an evidence file (YAML, or an Excel workbook)."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        from ..checklist.xlsx_reader import read_workbook
+        from .workbook import read_workbook
 
         return read_workbook(path)
     return read_yaml(path)

@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..numbers import decimal_text
+from ..exact import decimal_text
 from ..pack import Pack
 from ..pack.model import RECONSTRUCTED_NOTE, FactDef
 from ..result import STATUS_LABELS

@@ -179,7 +179,7 @@ def load_pack(path: Path, *, cached: bool = False) -> Pack:
             pack = load_pack(folder)
             cache.write(key, pack)
             return pack
-    from .validate import validate_raw
+    from .rules import validate_raw
 
     raw = read_pack(path)
     pack, problems = validate_raw(raw)

@@ -40,13 +40,13 @@ def _markdown(result: Result) -> str:
 
 
 def _html(result: Result) -> str:
-    from ..report.html import render_html
+    from .html_report import render_html
 
     return render_html(result)
 
 
 def _pdf(result: Result) -> bytes:
-    from ..report.pdf import render_pdf
+    from .pdf import render_pdf
 
     return render_pdf(result)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..pack.model import RECONSTRUCTED_NOTE
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
-from .common import flag_summary, notices, percent, place, rating_note
+from .wording import flag_summary, notices, percent, place, rating_note
 
 
 def _cell(text: str | None) -> str:

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..result import FLAG_LABELS, REASON_LABELS, Result, stars
-from .common import flag_summary, notices, percent, place, rating_note
+from .wording import flag_summary, notices, percent, place, rating_note
 
 BAR_WIDTH = 20
 TOP_GAPS = 10

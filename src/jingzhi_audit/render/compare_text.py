@@ -6,7 +6,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import Comparison, Indicator, IndicatorCell
+from ..compare.engine import Comparison, Indicator, IndicatorCell
 from ..expr import OPERATORS
 from ..result import stars
 

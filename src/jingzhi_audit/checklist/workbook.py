@@ -20,10 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..evidence.facts import flatten
 from ..evidence.model import ClauseEntry, EvidenceFile
-from ..numbers import decimal_text
-from ..pack import Pack
-from ..pack.model import RECONSTRUCTED_NOTE, FactDef
-from .layout import (
+from ..evidence.workbook_layout import (
     BONUS,
     CLAUSE_COLUMNS,
     CLAUSE_INDEX,
@@ -41,6 +38,9 @@ from .layout import (
     attachment_to_text,
     explanation_to_text,
 )
+from ..exact import decimal_text
+from ..pack import Pack
+from ..pack.model import RECONSTRUCTED_NOTE, FactDef
 
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")

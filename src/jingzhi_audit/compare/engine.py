@@ -17,18 +17,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .api import now_iso
+from ..api import now_iso
+from ..errors import AuditError, Problem
+from ..evidence.facts import flatten, nest
+from ..evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
+from ..evidence.model import EvidenceFile
+from ..exact import plain as _plain
+from ..expr import requirements
+from ..pack import Pack, resolve_pack
+from ..pack.model import FactDef, id_order
+from ..result import RatingResult, Result
+from ..scoring.engine import score
 from .crosswalk import ORDER, RELATION_LABELS, crosswalks_for, infer_status
-from .errors import AuditError, Problem
-from .evidence.facts import flatten, nest
-from .evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
-from .evidence.model import EvidenceFile
-from .expr import requirements
-from .numbers import plain as _plain
-from .pack import Pack, resolve_pack
-from .pack.model import FactDef, id_order
-from .result import RatingResult, Result
-from .scoring import score
 
 
 class Model(BaseModel):
@@ -90,7 +90,7 @@ class Comparison(Model):
 
 def default_standards(source: Pack, memo: PackMemo) -> list[str]:
     """The evidence's own pack and every bundled pack a crosswalk joins to it."""
-    from .pack import bundled_packs
+    from ..pack import bundled_packs
 
     found = [source.id]
     for pack_id, folder in bundled_packs().items():

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from ..diagnostics import nearest
 from ..errors import Problem
+from ..exact import decimal_text
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
-from ..numbers import decimal_text
 from ..yamlio import Document, Loc, display_path
 from .loader import Pack, RawPack, pack_sha256
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..batch.model import DistrictSummary
 from ..result import REASON_LABELS
-from .html import environment, stylesheet
+from .html_report import environment, stylesheet
 
 
 def _heat(ratio: float | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import ReportError, SetupError
 from ..result import Result
 from .fonts import chinese_font
-from .html import render_html
+from .html_report import render_html
 
 BLOCKED: list[str] = []  # URLs refused during this process, for tests and diagnostics
 

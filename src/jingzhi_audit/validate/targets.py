@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .crosswalk import CROSSWALK_FOLDER
-from .errors import InputError, Problem
-from .pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
-from .pack.validate import validate_raw
-from .yamlio import display_path
+from ..compare.crosswalk import CROSSWALK_FOLDER
+from ..errors import InputError, Problem
+from ..pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
+from ..pack.rules import validate_raw
+from ..yamlio import display_path
 
 
 @dataclass
@@ -111,9 +111,9 @@ def _validate(kind: str, path: Path) -> TargetReport:
 def validate_vocabulary(path: Path) -> TargetReport:
     from pydantic import ValidationError
 
-    from . import yamlio
-    from .diagnostics import validation_problems
-    from .pack.model import Vocabulary
+    from .. import yamlio
+    from ..diagnostics import validation_problems
+    from ..pack.model import Vocabulary
 
     name = display_path(path)
     try:
@@ -129,7 +129,7 @@ def validate_vocabulary(path: Path) -> TargetReport:
 def validate_crosswalk(path: Path) -> TargetReport:
     from collections import Counter
 
-    from .crosswalk import RELATION_LABELS, read_crosswalk
+    from ..compare.crosswalk import RELATION_LABELS, read_crosswalk
 
     name = display_path(path)
     crosswalk, problems = read_crosswalk(path)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from ..validation import TargetReport
+from ..validate.targets import TargetReport
 
 
 def render_text(reports: list[TargetReport]) -> str:

@@ -8,9 +8,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..outputs import write_bytes_atomic, write_text_atomic
+from ..batch.model import DistrictSummary
+from ..files import write_bytes_atomic, write_text_atomic
 from ..result import FLAG_LABELS, REASON_LABELS
-from .model import DistrictSummary
 
 
 def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]:
@@ -105,7 +105,7 @@ def write_summary(summary: DistrictSummary, out: Path, *, pdf: bool) -> list[Pat
         ("summary.xlsx", summary_xlsx(summary)),
     ]
     if pdf:
-        from ..report.district import render_district_pdf
+        from .district_pdf import render_district_pdf
 
         targets.append(("summary.pdf", render_district_pdf(summary)))
     for name, data in targets:

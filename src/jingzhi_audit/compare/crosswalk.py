@@ -20,12 +20,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import yamlio
-from .diagnostics import nearest, validation_problems
-from .errors import InputError, PackError, Problem
-from .pack import Pack, load_pack
-from .pack.model import NumericId, Slug, Text
-from .pack.registry import resolve_pack
+from .. import yamlio
+from ..diagnostics import nearest, validation_problems
+from ..errors import InputError, PackError, Problem
+from ..pack import Pack, load_pack
+from ..pack.locate import resolve_pack
+from ..pack.model import NumericId, Slug, Text
 
 Relation = Literal["equal", "subset", "superset", "intersect"]
 INVERSE: dict[str, Relation] = {"equal": "equal", "subset": "superset", "superset": "subset",

@@ -14,9 +14,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..render.common import flag_summary, na_cap_label, notices, percent, place, rating_note
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
 from .charts import radar
+from .wording import flag_summary, na_cap_label, notices, percent, place, rating_note
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

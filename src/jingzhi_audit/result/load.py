@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .diagnostics import translate
-from .errors import InputError, Problem, ResultError
-from .result import RESULT_FORMAT, Result
-from .yamlio import display_path, read_text
+from ..diagnostics import translate
+from ..errors import InputError, Problem, ResultError
+from ..yamlio import display_path, read_text
+from .model import RESULT_FORMAT, Result
 
 RESULT_FILE_LIMIT = 20 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from ..diagnostics import nearest
 from ..errors import AuditError
-from ..numbers import decimal_text
+from ..exact import decimal_text
 from ..pack import Pack
 from ..pack.model import RECONSTRUCTED_NOTE, Category, Clause, Item, Source
 

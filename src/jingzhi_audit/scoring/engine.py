@@ -24,14 +24,14 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from . import __version__
-from .evidence.loader import AttachmentInfo, Evidence
-from .evidence.model import ClauseEntry
-from .expr import Expression, ExpressionError
-from .numbers import Exact, apportion, r4, r4_ratio, round_decimal
-from .numbers import plain as _plain
-from .pack import Pack
-from .result import (
+from .. import __version__
+from ..evidence.loader import AttachmentInfo, Evidence
+from ..evidence.model import ClauseEntry
+from ..exact import Exact, apportion, r4, r4_ratio, round_decimal
+from ..exact import plain as _plain
+from ..expr import Expression, ExpressionError
+from ..pack import Pack
+from ..result import (
     Attachment,
     AutoCheck,
     CategoryResult,
@@ -47,7 +47,7 @@ from .result import (
     ToolInfo,
     VetoResult,
 )
-from .scoring_plan import ClausePlan, Plan, build, new, plan_for
+from .plan import ClausePlan, Plan, build, new, plan_for
 
 STATUSES = ("met", "partial", "not_met", "na", "unassessed")
 

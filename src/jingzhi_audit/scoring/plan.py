@@ -14,10 +14,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .expr import Expression
-from .pack import Pack
-from .pack.model import Category, Clause, Scale, id_order
-from .result import Criterion, PackInfo, RatingBand
+from ..expr import Expression
+from ..pack import Pack
+from ..pack.model import Category, Clause, Scale, id_order
+from ..result import Criterion, PackInfo, RatingBand
 
 M = TypeVar("M", bound=BaseModel)
 Steps = tuple[tuple[bool, Fraction | None, int], ...]  # (at_least?, bound, credit units)

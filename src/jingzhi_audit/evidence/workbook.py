@@ -18,9 +18,9 @@ from pydantic import ValidationError
 
 from ..diagnostics import validation_problems
 from ..errors import EvidenceError, Problem
-from ..evidence.model import EvidenceFile, status_of
 from ..yamlio import Loc, deepest, display_path
-from .layout import (
+from .model import EvidenceFile, status_of
+from .workbook_layout import (
     BONUS,
     CLAUSE_COLUMNS,
     CLAUSES,
@@ -54,7 +54,7 @@ def read_workbook(path: Path) -> Any:
     """A ``Source`` (see ``evidence.loader``) from an evidence workbook."""
     from openpyxl import load_workbook
 
-    from ..evidence.loader import Source
+    from .loader import Source
 
     name = display_path(path)
     try:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
-from .evidence.loader import EVIDENCE_SUFFIXES, load_evidence
-from .validation import EXTRA_VALIDATORS, TargetReport
-from .yamlio import display_path
+from ..errors import InputError
+from ..evidence.loader import EVIDENCE_SUFFIXES, load_evidence
+from ..yamlio import display_path
+from .targets import EXTRA_VALIDATORS, TargetReport
 
 
 def validate_evidence(path: Path) -> TargetReport | None:

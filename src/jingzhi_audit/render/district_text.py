@@ -8,7 +8,7 @@ from rich.text import Text
 
 from ..batch.model import DistrictSummary
 from ..result import REASON_LABELS, stars
-from .common import percent
+from .wording import percent
 
 TOP = 15
 BOTTOM = 5

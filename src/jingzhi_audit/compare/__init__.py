@@ -1,0 +1,1 @@
+"""Cross-standard grading: crosswalks between packs, and ``audit compare``."""

@@ -1,1 +1,0 @@
-"""Gap reports: Jinja2 → HTML → WeasyPrint → PDF, drawn from a Result and nothing else."""

@@ -1,0 +1,1 @@
+"""``audit validate``: packs, vocabularies, crosswalks and evidence files, every problem listed."""
