@@ -163,9 +163,8 @@ def init(
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
     from .api import template_for
     from .evidence.template import SCHEMA_FILE
-    from .files import refuse_overwrite, write_text_atomic
+    from .files import display_path, refuse_overwrite, write_text_atomic
     from .pack import load_pack, resolve_pack
-    from .yamlio import display_path
 
     refuse_overwrite(output, force, what="证据文件")
     pack = load_pack(resolve_pack(standard))
@@ -227,8 +226,13 @@ def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: st
         else:
             _echo(str(renderer.render(result)))
         return
-    from .files import protect_user_file, refuse_input, write_bytes_atomic, write_text_atomic
-    from .yamlio import display_path
+    from .files import (
+        display_path,
+        protect_user_file,
+        refuse_input,
+        write_bytes_atomic,
+        write_text_atomic,
+    )
 
     refuse_input(output, source, what=what)
     protect_user_file(output)
@@ -283,8 +287,8 @@ def batch(
     from .api import now_iso
     from .batch.runner import BatchOptions, default_jobs
     from .batch.service import plan, run_batch
+    from .files import display_path
     from .render.district_text import summary_view
-    from .yamlio import display_path
 
     out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
     options = BatchOptions(source=source, out=out, standard=standard, jobs=jobs or default_jobs(), pdf=pdf,
@@ -325,9 +329,8 @@ def checklist(
     """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
     from .checklist.printable import checklist_markdown, checklist_pdf
     from .checklist.workbook import checklist_workbook
-    from .files import protect_user_file, write_bytes_atomic, write_text_atomic
+    from .files import display_path, protect_user_file, write_bytes_atomic, write_text_atomic
     from .pack import load_pack, resolve_pack
-    from .yamlio import display_path
 
     chosen = format.value if format is not None else output.suffix.lower().lstrip(".")
     if chosen not in {f.value for f in ChecklistFormat}:
@@ -351,7 +354,7 @@ def convert(
 ) -> None:
     """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
     from .api import convert_evidence
-    from .yamlio import display_path
+    from .files import display_path
 
     convert_evidence(source, output, force=force)
     _stderr(f"已写入 {display_path(output)}")

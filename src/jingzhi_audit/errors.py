@@ -7,6 +7,7 @@ text on stderr and an exit code (see ``cli._error_boundary``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 # Exit codes, documented in the README ("退出码").
 EXIT_OK = 0
@@ -14,6 +15,8 @@ EXIT_INVALID = 1  # invalid input, failed validation, --fail-under not met, fail
 EXIT_USAGE = 2  # wrong command-line usage (typer/click's own code)
 EXIT_ENVIRONMENT = 3  # a system package or optional library is missing
 EXIT_INTERRUPTED = 130
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +27,16 @@ class Problem:
     line: int | None
     field: str | None
     message: str
-    severity: str = "error"  # "error" | "warning"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
+        """``file:line: field: message``."""
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
+        """The problem as JSON data (``audit validate --format json``)."""
         return {
             "file": self.file,
             "line": self.line,
@@ -69,6 +74,12 @@ class EvidenceError(InputError):
 
 class ResultError(InputError):
     """A saved result JSON is unreadable or not a result of this tool."""
+
+
+class UsageError(AuditError):
+    """The command line asks for something impossible (a format that cannot go to that file …)."""
+
+    exit_code = EXIT_USAGE
 
 
 class OutputError(AuditError):

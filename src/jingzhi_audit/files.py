@@ -1,15 +1,127 @@
-"""Writing outputs safely: atomically (temporary file, then rename), never over a user's file."""
+"""Reading and writing files, once for the whole package.
+
+Reading: only regular files, never more than a limit (the read itself stops there, whatever ``stat``
+says), decoded as Chinese Windows editors save text; every problem is an ``InputError`` that names
+the file. Writing: atomically (temporary file, then rename), never over a person's work.
+"""
 
 from __future__ import annotations
 
+import codecs
 import os
 import secrets
+import stat
 from pathlib import Path
 
-from .errors import OutputError
-from .yamlio import display_path
+from .errors import InputError, OutputError, Problem
+
+TEXT_LIMIT = 5 * 1024 * 1024
+"""Default largest file read: a full evidence file is ~40 KB; 5 MB is generous and still safe."""
 
 
+def display_path(path: Path) -> str:
+    """A path as a person typed it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
+def _problem(name: str, message: str, line: int | None = None) -> InputError:
+    return InputError([Problem(name, line, None, message)])
+
+
+def read_bytes(path: Path, *, limit: int = TEXT_LIMIT) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limit`` of them; ``InputError`` otherwise."""
+    name = display_path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # a FIFO never blocks us
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise _problem(name, "文件不存在") from None
+    except IsADirectoryError:
+        raise _problem(name, "这是一个文件夹，不是文件") from None
+    except (OSError, ValueError) as exc:
+        raise _problem(name, f"无法读取文件：{_reason(exc)}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _problem(name, "这是一个文件夹，不是文件")
+        if not stat.S_ISREG(info.st_mode):
+            raise _problem(name, "不是普通文件（是设备、管道或套接字），未读取")
+        if info.st_size > limit:
+            raise _too_large(name, info.st_size, limit)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:  # grew while we read it
+            raise _too_large(name, size, limit)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise _problem(name, f"无法读取文件：{_reason(exc)}") from None
+    finally:
+        os.close(fd)
+
+
+def _too_large(name: str, size: int, limit: int) -> InputError:
+    return _problem(name, f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {_megabytes(limit)}；"
+                          "请确认选择的是正确的文件", line=1)
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / 1024 / 1024:g} MB"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def read_text(path: Path, *, limit: int = TEXT_LIMIT) -> tuple[str, str]:
+    """Read a text file as Chinese Windows editors save it: UTF-8 (with or without BOM),
+    UTF-16 with BOM, or GB18030/GBK. Returns ``(text, encoding)``."""
+    return decode(read_bytes(path, limit=limit), display_path(path))
+
+
+def decode(raw: bytes, name: str) -> tuple[str, str]:
+    """``(text, encoding)`` of ``raw``; ``InputError`` naming ``name`` and the line of a bad byte."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return _decode(raw[3:], "utf-8", name), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(raw, "utf-16", name), "utf-16"
+    if b"\x00" in raw:
+        raise _problem(name, "文件含有空字节，不是文本文件（是否选错了文件？）", _line_at(raw, raw.index(b"\x00")))
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:  # Chinese Windows editors (记事本, WPS) often save GBK/GB18030
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
+    raise _problem(name, "文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在编辑器中“另存为 UTF-8”后重试",
+                   _line_at(raw, utf8_error.start))
+
+
+def _decode(raw: bytes, encoding: str, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _problem(name, f"文件声明为 {encoding.upper()} 编码，但第 {exc.start} 字节处内容无效",
+                       _line_at(raw, exc.start)) from None
+
+
+def _line_at(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
+# -- writing -------------------------------------------------------------------------------------
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that a reader sees the old file or the new one, never half.
 
@@ -20,10 +132,10 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法写入 {display_path(path)}：{exc.strerror}") from None
+        raise OutputError(f"无法写入 {display_path(path)}：{_reason(exc)}") from None
     tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # created with the umask applied
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -31,13 +143,14 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {display_path(path)}：{exc.strerror}") from None
+        raise OutputError(f"无法写入 {display_path(path)}：{_reason(exc)}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
 def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+    """``write_bytes_atomic`` of ``text`` encoded (UTF-8 by default)."""
     write_bytes_atomic(path, text.encode(encoding))
 
 

@@ -11,7 +11,6 @@ Python data ourselves so that we can
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,15 +21,16 @@ from typing import Any, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, Severity
+from .files import TEXT_LIMIT, decode, display_path, read_bytes
 
 try:  # the C parser is ~8x faster; fall back quietly where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 5 * 1024 * 1024
-"""Largest YAML file we read. A full evidence file is ~40 KB; 5 MB is generous and still safe."""
+MAX_BYTES = TEXT_LIMIT
+"""Largest YAML file we read (``files.TEXT_LIMIT``)."""
 
 MAX_NODES = 200_000
 """Most values a file may expand to (aliases included): stops 'billion laughs' documents."""
@@ -73,7 +73,7 @@ class Document:
         return 1 if line is None else line
 
     def problem(self, loc: Iterable[str | int], field: str | None, message: str,
-                severity: str = "error") -> Problem:
+                severity: Severity = "error") -> Problem:
         return Problem(self.name, self.line_of(loc), field, message, severity)
 
 
@@ -85,77 +85,6 @@ def deepest(places: dict[Loc, P], loc: Iterable[str | int]) -> P | None:
         if place is not None:
             return place
     return None
-
-
-def display_path(path: Path) -> str:
-    """A path as a person typed it: relative to the working directory when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def read_text(path: Path, *, limit: int = MAX_BYTES) -> tuple[str, str]:
-    """Read a text file as Chinese Windows editors save it: UTF-8 (with or without BOM),
-    UTF-16 with BOM, or GB18030/GBK. Returns ``(text, encoding)``."""
-    return decode(read_bytes(path, limit=limit), display_path(path))
-
-
-def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of a file of at most ``limit`` bytes; ``InputError`` in Chinese otherwise."""
-    name = display_path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError([Problem(name, None, None, "文件不存在")]) from None
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"无法读取文件：{exc.strerror}")]) from None
-    if path.is_dir():
-        raise InputError([Problem(name, None, None, "这是一个文件夹，不是文件")])
-    if size > limit:
-        raise InputError([Problem(
-            name, 1, None,
-            f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 {limit // 1024 // 1024} MB；"
-            "请确认选择的是正确的文件",
-        )])
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(name, None, None, f"无法读取文件：{exc.strerror}")]) from None
-
-
-def decode(raw: bytes, name: str) -> tuple[str, str]:
-    if raw.startswith(codecs.BOM_UTF8):
-        return _decode(raw[3:], "utf-8", name), "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _decode(raw, "utf-16", name), "utf-16"
-    if b"\x00" in raw:
-        raise InputError([Problem(name, _line_at(raw, raw.index(b"\x00")), None,
-                                  "文件含有空字节，不是文本文件（是否选错了文件？）")])
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:  # Chinese Windows editors (记事本, WPS) often save GBK/GB18030
-        return raw.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        pass
-    raise InputError([Problem(
-        name, _line_at(raw, utf8_error.start), None,
-        "文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在编辑器中“另存为 UTF-8”后重试",
-    )])
-
-
-def _decode(raw: bytes, encoding: str, name: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise InputError([Problem(name, _line_at(raw, exc.start), None,
-                                  f"文件声明为 {encoding.upper()} 编码，但第 {exc.start} 字节处内容无效")]) from None
-
-
-def _line_at(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
 
 
 def load(path: Path, *, limit: int = MAX_BYTES) -> Document:

@@ -26,12 +26,17 @@ def test_second_load_comes_from_the_cache(mini_pack: Path, cache_home: Path) -> 
     assert second.counts() == first.counts()
 
 
-def test_any_change_to_the_pack_is_a_new_key(mini_pack: Path, cache_home: Path) -> None:
+def test_any_change_to_the_pack_is_not_served_from_the_cache(mini_pack: Path, cache_home: Path) -> None:
     load_pack(mini_pack, cached=True)
-    key = cache.cache_key(mini_pack)
+    assert cache.read(mini_pack) is not None
     source = mini_pack / "sources" / "src.txt"
     source.write_text(source.read_text(encoding="utf-8") + "补充。", encoding="utf-8")
-    assert cache.cache_key(mini_pack) != key
+    assert cache.read(mini_pack) is None
+    load_pack(mini_pack, cached=True)
+    extra = mini_pack / "9-新增.yaml"  # a category file that appears is a change too
+    extra.write_text((mini_pack / "2-满意.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert cache.read(mini_pack) is None
+    extra.unlink()
     cat = mini_pack / "2-满意.yaml"
     cat.write_text(cat.read_text(encoding="utf-8").replace("points: 4", "points: 5"), encoding="utf-8")
     with pytest.raises(Exception, match="不符"):
@@ -44,8 +49,7 @@ def test_a_tampered_or_foreign_cache_file_is_ignored(mini_pack: Path, cache_home
     path.write_bytes(b"not a cache file")
     assert load_pack(mini_pack, cached=True).id == "mini"
     cache_home.chmod(0o777)  # a folder others can write is not trusted
-    _key, pack = cache.read(mini_pack)
-    assert pack is None
+    assert cache.read(mini_pack) is None
     cache_home.chmod(0o700)
 
 
@@ -59,4 +63,40 @@ def test_unwritable_cache_falls_back(mini_pack: Path, tmp_path: Path, monkeypatc
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # a file, so the folder cannot be made
+    assert load_pack(mini_pack, cached=True).id == "mini"
+
+
+def test_a_vocabulary_anywhere_is_part_of_the_entry(tmp_path: Path, cache_home: Path) -> None:
+    """Regression: the cache key guessed the vocabulary at ``../vocabulary.yaml``; a pack naming
+    another one was served stale after that vocabulary changed a result."""
+    import shutil
+
+    from tests.conftest import ROOT
+
+    standards = tmp_path / "standards"
+    shutil.copytree(ROOT / "standards" / "jingzhi-2022", standards / "jingzhi-2022")
+    shared = standards / "common"
+    shared.mkdir()
+    shutil.copy(ROOT / "standards" / "vocabulary.yaml", shared / "vocabulary.yaml")
+    meta = standards / "jingzhi-2022" / "pack.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("vocabulary: ../vocabulary.yaml",
+                                                                "vocabulary: ../common/vocabulary.yaml"),
+                    encoding="utf-8")
+    first = load_pack(standards / "jingzhi-2022", cached=True)
+    assert first.facts["households"].max is None
+    vocabulary = shared / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "households: {type: integer,", "households: {type: integer, max: 100,"), encoding="utf-8")
+    again = load_pack(standards / "jingzhi-2022", cached=True)
+    assert again.facts["households"].max == 100
+    assert again.sha256 != first.sha256
+
+
+def test_windows_has_no_getuid(mini_pack: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: every cached run after the first ended in 内部错误 on Windows (no os.getuid)."""
+    import os
+
+    load_pack(mini_pack, cached=True)
+    monkeypatch.delattr(os, "getuid")
+    assert cache.read(mini_pack) is not None
     assert load_pack(mini_pack, cached=True).id == "mini"

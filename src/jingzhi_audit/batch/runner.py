@@ -27,12 +27,12 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem
-from ..evidence.loader import EVIDENCE_SUFFIXES, PackMemo, load_evidence
-from ..files import write_bytes_atomic, write_text_atomic
+from ..evidence.loader import PackMemo, load_evidence
+from ..evidence.source import EVIDENCE_SUFFIXES
+from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
 from ..scoring.engine import score
-from ..yamlio import display_path
 from .model import CommunityRow, FailedFile, row_from_result
 
 META_SUFFIX = ".meta.json"

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..files import display_path
 from ..pack import Pack
 from ..result import RatingBand
-from ..yamlio import display_path
 from .model import CommunityRow, DistrictSummary, FailedFile
 from .runner import BatchOptions, Outcome, Task, discover, run, tasks_for
 from .summary import summarize

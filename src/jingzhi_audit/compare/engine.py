@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..api import now_iso
-from ..errors import AuditError, Problem
+from ..errors import AuditError, Problem, Severity
 from ..evidence.facts import flatten, nest
 from ..evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
 from ..evidence.model import EvidenceFile
@@ -187,7 +187,7 @@ class _Nowhere:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
+    def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem:
         return Problem(self.name, None, field, message, severity)
 
 

@@ -11,28 +11,16 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any, Protocol
+from typing import Literal
 
-from pydantic import ValidationError
-
-from .. import yamlio
-from ..diagnostics import nearest, validation_problems
-from ..errors import EvidenceError, InputError, PackError, Problem
+from ..diagnostics import nearest
+from ..errors import EvidenceError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
 from .facts import FactError, FactValue, coerce, flatten
 from .model import EvidenceFile
+from .source import Locator, read_source
 
-EVIDENCE_FILE_LIMIT = 5 * 1024 * 1024
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-EVIDENCE_SUFFIXES = (".yaml", ".yml", *EXCEL_SUFFIXES)  # what score, validate and batch read as evidence
-
-
-class Locator(Protocol):
-    """Where a value sits in the source (YAML lines, or Excel cells), for messages."""
-
-    name: str
-
-    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem: ...
+AttachmentKind = Literal["file", "paper", "url"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +28,7 @@ class AttachmentInfo:
     """What the loader found for one piece of evidence."""
 
     label: str
-    kind: str  # "file" | "paper" | "url"
+    kind: AttachmentKind
     exists: bool | None = None  # files only
     sha256: str | None = None
     size: int | None = None
@@ -116,38 +104,6 @@ def load_evidence(path: Path, *, standard: str | None = None,
         warnings=[p for p in problems if p.severity == "warning"],
     )
     return pack, evidence
-
-
-@dataclass
-class Source:
-    locator: Locator
-    data: EvidenceFile
-    raw: bytes
-    encoding: str
-
-
-def read_source(path: Path) -> Source:
-    """Parse and schema-check an evidence file (YAML, or an Excel workbook)."""
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        from .workbook import read_workbook
-
-        return read_workbook(path)
-    return read_yaml(path)
-
-
-def read_yaml(path: Path) -> Source:
-    try:  # read once: the SHA-256 in the result is of the very bytes that were scored
-        raw = yamlio.read_bytes(path, limit=EVIDENCE_FILE_LIMIT)
-        doc = yamlio.load_bytes(raw, path)
-    except InputError as exc:
-        raise EvidenceError(exc.problems) from None
-    if not isinstance(doc.data, dict):
-        raise EvidenceError([doc.problem((), None, "文件顶层应为映射（“键: 值”的形式），不是评估证据文件")])
-    try:
-        data = EvidenceFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise EvidenceError(validation_problems(exc, doc, EvidenceFile)) from None
-    return Source(doc, data, raw, doc.encoding)
 
 
 def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack) -> tuple[dict[str, FactValue], list[Problem]]:

@@ -17,9 +17,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..diagnostics import validation_problems
-from ..errors import EvidenceError, Problem
-from ..yamlio import Loc, deepest, display_path
+from ..errors import EvidenceError, InputError, Problem, Severity
+from ..files import display_path, read_bytes
+from ..yamlio import Loc, deepest
 from .model import EvidenceFile, status_of
+from .source import Source
 from .workbook_layout import (
     BONUS,
     CLAUSE_COLUMNS,
@@ -46,23 +48,19 @@ class XlsxLocator:
     def place(self, loc: Loc, sheet: str, column: int, row: int) -> None:
         self.cells[loc] = _ref(sheet, column, row)
 
-    def problem(self, loc: Any, field: str | None, message: str, severity: str = "error") -> Problem:
+    def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem:
         return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
 
 
-def read_workbook(path: Path) -> Any:
+def read_workbook(path: Path) -> Source:
     """A ``Source`` (see ``evidence.loader``) from an evidence workbook."""
     from openpyxl import load_workbook
 
-    from .loader import Source
-
     name = display_path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise EvidenceError([Problem(name, None, None, f"无法读取文件：{exc.strerror}")]) from None
-    if len(raw) > WORKBOOK_LIMIT:
-        raise EvidenceError([Problem(name, None, None, f"文件过大（{len(raw) / 1024 / 1024:.1f} MB），上限为 20 MB")])
+        raw = read_bytes(path, limit=WORKBOOK_LIMIT)
+    except InputError as exc:
+        raise EvidenceError(exc.problems) from None
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -1,10 +1,11 @@
 """A per-user cache of validated packs, so that scoring does not re-read and re-check the YAML.
 
-The key is a SHA-256 over every file in the pack folder (rule files and source texts), the tool
-version and the Python version: any change to the pack is a new key. The cache lives in
-``$XDG_CACHE_HOME/jingzhi-audit`` (``~/.cache/jingzhi-audit``), a folder only its owner can
-read or write; any problem reading or writing it falls back to a fresh load. ``audit validate``
-never uses it. Set ``JINGZHI_AUDIT_NO_CACHE=1`` to disable it.
+An entry is found by the pack folder's resolved path (with the tool and Python versions) and is
+used only when it is still true: the files it was validated from (``compiled.pack_files``: rule
+files, the vocabulary the pack names and its source texts) are the same files, byte for byte.
+The cache lives in ``$XDG_CACHE_HOME/jingzhi-audit`` (``~/.cache/jingzhi-audit``), a folder only
+its owner may write; any problem reading or writing it falls back to a fresh load. ``audit
+validate`` never uses it. Set ``JINGZHI_AUDIT_NO_CACHE=1`` to disable it.
 """
 
 from __future__ import annotations
@@ -17,65 +18,89 @@ import tempfile
 from pathlib import Path
 
 from .. import __version__
-from .loader import VOCABULARY_FILE, Pack
+from .compiled import Pack, pack_files
 
-_FORMAT = b"jingzhi-pack-cache-1\n"
+_FORMAT = b"jingzhi-pack-cache-2\n"
 
 
 def cache_dir() -> Path | None:
+    """The cache folder, or None when caching is switched off."""
     if os.environ.get("JINGZHI_AUDIT_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "jingzhi-audit" / "packs"
 
 
-def cache_key(folder: Path) -> str:
-    """Every file of the pack folder, and the shared vocabulary beside it (packs refer to it)."""
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|".encode())
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    vocabulary = folder.parent / VOCABULARY_FILE
-    if vocabulary.is_file():
-        files.append(vocabulary)
+def _entry(folder: Path) -> str:
+    identity = f"{__version__}|{sys.version}|{folder.resolve()}"
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+
+
+def _digest(files: list[Path]) -> str:
+    """One SHA-256 over the names and bytes of ``files``, in order."""
+    digest = hashlib.sha256()
     for file in files:
-        digest.update(str(file.relative_to(folder.parent)).encode("utf-8") + b"\0")
+        digest.update(str(file.resolve()).encode("utf-8") + b"\0")
         digest.update(file.read_bytes())
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
-def read(folder: Path) -> tuple[str, Pack | None]:
-    """``(key, pack)``: the cached pack for ``folder`` if there is one, else ``None``."""
-    key = cache_key(folder)
+def _trusted(path: Path) -> bool:
+    """Only trust an entry this user wrote, in a folder others cannot write.
+
+    Windows has no ``os.getuid`` (and no POSIX modes); there the per-user profile folder is the
+    protection, as for every other per-user cache.
+    """
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    return path.stat().st_uid == getuid() and not path.parent.stat().st_mode & 0o022
+
+
+def read(folder: Path) -> Pack | None:
+    """The cached pack for ``folder`` if there is one and its files are unchanged, else None."""
     directory = cache_dir()
     if directory is None:
-        return key, None
-    path = directory / f"{key}.pickle"
+        return None
+    path = directory / f"{_entry(folder)}.pickle"
     try:
-        if path.stat().st_uid != os.getuid() or path.parent.stat().st_mode & 0o022:
-            return key, None  # only trust a file this user wrote, in a folder others cannot write
+        if not _trusted(path):
+            return None
         data = path.read_bytes()
     except OSError:
-        return key, None
+        return None
     if not data.startswith(_FORMAT):
-        return key, None
+        return None
     try:
-        pack = pickle.loads(data[len(_FORMAT):])
+        stored_files, stored_digest, pack = pickle.loads(data[len(_FORMAT):])
     except Exception:
-        return key, None
+        return None
     if not isinstance(pack, Pack):
-        return key, None
+        return None
+    try:
+        rules, sources = pack_files(folder, pack.meta)
+        files = rules + sources
+        if [str(f.resolve()) for f in files] != stored_files or _digest(files) != stored_digest:
+            return None  # a file changed, appeared or went away since the pack was validated
+    except OSError:
+        return None
     pack.folder = folder
-    return key, pack
+    return pack
 
 
-def write(key: str, pack: Pack) -> None:
+def write(pack: Pack) -> None:
+    """Store ``pack`` with the names and digest of the files it was validated from."""
     directory = cache_dir()
     if directory is None:
         return
+    files = pack.files + pack.sources
     try:
+        entry = ([str(f.resolve()) for f in files], _digest(files), pack)
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_FORMAT + pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
-        Path(tmp).replace(directory / f"{key}.pickle")
+            handle.write(_FORMAT + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        Path(tmp).replace(directory / f"{_entry(pack.folder)}.pickle")
     except (OSError, pickle.PicklingError):
         return

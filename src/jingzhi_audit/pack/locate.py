@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import PackError, Problem
-from .loader import PACK_FILE
+from .compiled import PACK_FILE
 
 ENV_PATH = "JINGZHI_AUDIT_STANDARDS"
 """Extra folders of packs, separated by os.pathsep, searched before the bundled ones."""

@@ -14,14 +14,16 @@ from itertools import pairwise
 from pathlib import Path
 
 from ..diagnostics import nearest
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..exact import decimal_text
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
-from ..yamlio import Document, Loc, display_path
-from .loader import Pack, RawPack, pack_sha256
+from ..files import display_path, read_text
+from ..yamlio import Document, Loc
+from .compiled import Pack, RawPack, pack_files, pack_sha256
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source
 
 _CJK_GAP = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
+SOURCE_LIMIT = 5 * 1024 * 1024  # a source text (a press release) is a few KB
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
@@ -39,14 +41,13 @@ def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
     problems.extend(v.problems)
     if any(p.severity == "error" for p in problems):
         return None, problems
-    files = [meta_doc.path, *(d.path for d in raw.category_docs)]
-    if raw.vocabulary_doc is not None:
-        files.append(raw.vocabulary_doc.path)  # fact types shape results: part of the pack's identity
+    files, sources = pack_files(raw.folder, meta)
     pack = Pack(
         meta=meta,
         categories=categories,
         folder=raw.folder,
         files=files,
+        sources=sources,
         facts=v.facts,
         sha256=pack_sha256(raw.folder, files),
         thresholds=v.thresholds,
@@ -347,7 +348,10 @@ class _Validator:
                 self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
                            f"原文文件不存在：{display_path(path)}")
             else:
-                text = _normalise(path.read_text(encoding="utf-8"))
+                try:  # the one reader: size limit, and the encodings Chinese editors save (GBK …)
+                    text = _normalise(read_text(path, limit=SOURCE_LIMIT)[0])
+                except InputError as exc:
+                    self.problems.extend(exc.problems)
             self._doc_texts[key] = text
         return self._doc_texts[key]
 

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from ..diagnostics import translate
 from ..errors import InputError, Problem, ResultError
-from ..yamlio import display_path, read_text
+from ..files import display_path, read_text
 from .model import RESULT_FORMAT, Result
 
 RESULT_FILE_LIMIT = 20 * 1024 * 1024

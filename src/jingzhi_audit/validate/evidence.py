@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..evidence.loader import EVIDENCE_SUFFIXES, load_evidence
-from ..yamlio import display_path
+from ..evidence.loader import load_evidence
+from ..evidence.source import EVIDENCE_SUFFIXES
+from ..files import display_path
 from .targets import EXTRA_VALIDATORS, TargetReport
 
 

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from ..compare.crosswalk import CROSSWALK_FOLDER
 from ..errors import InputError, Problem
-from ..pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
+from ..files import display_path
+from ..pack.compiled import PACK_FILE, VOCABULARY_FILE
+from ..pack.reader import read_pack
 from ..pack.rules import validate_raw
-from ..yamlio import display_path
 
 
 @dataclass

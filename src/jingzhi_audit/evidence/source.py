@@ -1,0 +1,81 @@
+"""An evidence file as read from disk, before it is checked against a pack, in any of its formats.
+
+One reader per format (``READERS``: YAML, and the Excel workbook of ``audit checklist``), chosen
+by the file's suffix; each returns a ``Source``: the schema-checked data, the exact bytes read
+(their SHA-256 is the evidence's identity) and a locator that places a problem at a line or cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from .. import yamlio
+from ..diagnostics import validation_problems
+from ..errors import EvidenceError, InputError, Problem, Severity
+from ..files import read_bytes
+from .model import EvidenceFile
+
+EVIDENCE_FILE_LIMIT = 5 * 1024 * 1024
+
+
+class Locator(Protocol):
+    """Where a value sits in the source (YAML lines, or Excel cells), for messages."""
+
+    name: str
+
+    def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem: ...
+
+
+@dataclass
+class Source:
+    """A parsed, schema-checked evidence file and the bytes it was parsed from."""
+
+    locator: Locator
+    data: EvidenceFile
+    raw: bytes
+    encoding: str
+
+
+def read_yaml(path: Path) -> Source:
+    """Parse and schema-check a YAML evidence file."""
+    try:  # read once: the SHA-256 in the result is of the very bytes that were scored
+        raw = read_bytes(path, limit=EVIDENCE_FILE_LIMIT)
+        doc = yamlio.load_bytes(raw, path)
+    except InputError as exc:
+        raise EvidenceError(exc.problems) from None
+    if not isinstance(doc.data, dict):
+        raise EvidenceError([doc.problem((), None, "文件顶层应为映射（“键: 值”的形式），不是评估证据文件")])
+    try:
+        data = EvidenceFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise EvidenceError(validation_problems(exc, doc, EvidenceFile)) from None
+    return Source(doc, data, raw, doc.encoding)
+
+
+def read_workbook(path: Path) -> Source:
+    """Parse and schema-check an Excel evidence workbook (openpyxl is imported only here)."""
+    from .workbook import read_workbook as read
+
+    return read(path)
+
+
+READERS: dict[str, Callable[[Path], Source]] = {
+    ".yaml": read_yaml,
+    ".yml": read_yaml,
+    ".xlsx": read_workbook,
+    ".xlsm": read_workbook,
+}
+"""Evidence formats by suffix: what ``score``, ``validate`` and ``batch`` read as evidence."""
+
+EVIDENCE_SUFFIXES = tuple(READERS)
+EXCEL_SUFFIXES = tuple(s for s, reader in READERS.items() if reader is read_workbook)
+
+
+def read_source(path: Path) -> Source:
+    """Parse and schema-check an evidence file in whichever format its suffix names (YAML by default)."""
+    return READERS.get(path.suffix.lower(), read_yaml)(path)
