@@ -125,7 +125,7 @@ def test_score_with_standard_override(runner: CliRunner, tmp_path: Path, mini_pa
 
 def test_pdf_needs_an_output_file(runner: CliRunner) -> None:
     result = runner.invoke(app, ["score", str(HAIYUN), "-f", "pdf"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error (README: 退出码 2), as typer's own
     assert "需要用 -o 指定输出文件" in result.stderr
 
 
@@ -158,4 +158,4 @@ def test_schema_evidence_for_a_pack(runner: CliRunner) -> None:
     assert len(schema["properties"]["clauses"]["properties"]) == 128
     assert schema["properties"]["facts"]["properties"]["satisfaction"]["properties"]["facilities"]
     bad = runner.invoke(app, ["schema", "pack", "-s", "jingzhi-2022"])
-    assert bad.exit_code == 1 and "只适用于 evidence" in bad.stderr
+    assert bad.exit_code == 2 and "只适用于 evidence" in bad.stderr  # a usage error

@@ -1,31 +1,102 @@
-"""The library's front door: one call per job, used by the CLI and by anyone scripting the tool."""
+"""The library's front door: one function per command, used by the CLI and by anyone scripting the
+tool. Each returns data (or writes the files the command is for) and raises ``AuditError``
+subclasses; none prints, none exits.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .clock import now_iso
+from .errors import AuditError, OutputError, UsageError
 from .evidence.loader import PackLoader, cached_pack, load_evidence
-from .pack import Pack
+from .files import (
+    protect_user_file,
+    refuse_input,
+    refuse_overwrite,
+    write_bytes_atomic,
+    write_text_atomic,
+)
+from .pack import Pack, load_pack, resolve_pack
 from .result import Result
-from .scoring.engine import score
+from .scoring import score
 
-CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+if TYPE_CHECKING:
+    from .batch.runner import BatchOptions, Outcome, Task
+    from .batch.service import BatchReport
+    from .compare.engine import Comparison
+    from .validate.report import TargetReport
+
+__all__ = ["assess", "now_iso"]
+DEFAULT_STANDARD = "jingzhi-2022"
 
 
-def now_iso() -> str:
-    """The current time in China Standard Time (UTC+8, no daylight saving), ISO 8601, to the second.
+# -- writing what a command made -------------------------------------------------------------------
+def save(data: str | bytes, output: Path, *, source: Path | None = None, what: str = "输入文件",
+         force: bool | None = None) -> None:
+    """Write a command's output atomically: never over its input, never over a person's file."""
+    if source is not None:
+        refuse_input(output, source, what=what)
+    protect_user_file(output, force)
+    if isinstance(data, bytes):
+        write_bytes_atomic(output, data)
+    else:
+        write_text_atomic(output, data)
 
-    Reports are read in China; a server clock in UTC would otherwise print times eight hours off.
-    """
-    return dt.datetime.now(CHINA_STANDARD_TIME).replace(microsecond=0).isoformat()
+
+# -- validate, schema, show ------------------------------------------------------------------------
+def validate(paths: Sequence[Path]) -> list[TargetReport]:
+    """``audit validate``: a report for every pack, vocabulary, crosswalk and evidence file named."""
+    from .validate.targets import validate_paths
+
+    return validate_paths(paths)
 
 
-def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,
-           pack_loader: PackLoader = cached_pack) -> Result:
-    """Load an evidence file (YAML or Excel), check it against its pack, and score it."""
-    pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
-    return score(pack, evidence, generated_at=generated_at or now_iso())
+def schema(kind: str, *, standard: str | None = None) -> str:
+    """``audit schema``: the JSON Schema of a file kind, an evidence schema narrowed to a pack."""
+    from .schemas import PACK_SPECIFIC, SCHEMAS, schema_json
+
+    if kind not in SCHEMAS:
+        raise UsageError(f"没有「{kind}」这种文件格式（可用：{'、'.join(SCHEMAS)}）")
+    if standard is not None and kind not in PACK_SPECIFIC:
+        raise UsageError("--standard 只适用于 evidence")
+    pack = load_pack(resolve_pack(standard)) if standard is not None else None
+    return schema_json(kind, pack=pack)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What ``audit show`` shows: a pack, and optionally one of its IDs (category, item or clause)."""
+
+    pack: Pack
+    ident: str | None
+
+
+def show(standard: str = DEFAULT_STANDARD, ident: str | None = None) -> Selection:
+    """``audit show``: the pack, checked to contain ``ident`` when one is given."""
+    from .diagnostics import nearest
+
+    pack = load_pack(resolve_pack(standard))
+    if ident is not None:
+        known = [c.id for c in pack.categories] + [i.id for c in pack.categories for i in c.items]
+        if ident not in known and ident not in pack.index:
+            raise AuditError(f"规则包 {pack.id} 中没有编号 {ident}{nearest(ident, pack.index)}")
+    return Selection(pack, ident)
+
+
+# -- init, score, report ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Initialised:
+    """What ``audit init`` wrote."""
+
+    template: Path
+    schema: Path
+    schema_written: bool
+    clauses: int
+    facts: int
 
 
 def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, str]:
@@ -34,29 +105,110 @@ def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, s
 
     from .evidence.template import evidence_schema, render_template
 
-    schema = json.dumps(evidence_schema(pack), ensure_ascii=False, indent=2) + "\n"
-    return render_template(pack, standard_ref=standard_ref), schema
+    text = json.dumps(evidence_schema(pack), ensure_ascii=False, indent=2) + "\n"
+    return render_template(pack, standard_ref=standard_ref), text
 
 
-def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None:
-    """YAML ↔ Excel, losslessly: the same evidence data, in the other format, beside the same files."""
-    from .errors import AuditError
-    from .files import refuse_input, refuse_overwrite, write_bytes_atomic, write_text_atomic
+def init(standard: str = DEFAULT_STANDARD, output: Path = Path("community.yaml"), *,
+         force: bool = False) -> Initialised:
+    """``audit init``: a complete evidence template (and its editor schema beside it)."""
+    from .evidence.template import SCHEMA_FILE
 
+    refuse_overwrite(output, force, what="证据文件")
+    pack = load_pack(resolve_pack(standard))
+    ref = standard if standard in (pack.id, DEFAULT_STANDARD) else str(pack.folder.resolve())
+    template, schema_text = template_for(pack, standard_ref=ref)
+    write_text_atomic(output, template)
+    schema_path = output.parent / SCHEMA_FILE
+    written = not schema_path.exists()
+    if written:
+        write_text_atomic(schema_path, schema_text)
+    return Initialised(output, schema_path, written, len(pack.index), len(pack.used_facts()))
+
+
+def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,
+           pack_loader: PackLoader = cached_pack) -> Result:
+    """``audit score``: load an evidence file (YAML or Excel), check it against its pack, score it."""
+    pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
+    return score(pack, evidence, generated_at=generated_at or now_iso())
+
+
+def load_result(path: Path) -> Result:
+    """``audit report``: a saved result JSON, checked as the untrusted input it is."""
+    from .result.load import load_result as load
+
+    return load(path)
+
+
+# -- batch -------------------------------------------------------------------------------------------
+def plan_batch(options: BatchOptions) -> list[Task]:
+    """The communities ``audit batch`` will grade (known before it starts, for a progress bar)."""
+    from .batch.service import plan
+
+    return plan(options)
+
+
+def run_batch(options: BatchOptions, tasks: list[Task],
+              on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+    """``audit batch``: grade ``tasks`` and write every community's outputs and the district summary."""
+    from .batch.service import run_batch as run
+
+    return run(options, tasks, on_outcome)
+
+
+# -- checklist, convert, compare ---------------------------------------------------------------------
+def checklist(output: Path, *, standard: str = DEFAULT_STANDARD, format: str | None = None,
+              force: bool = False) -> int:
+    """``audit checklist``: write a fillable or printable checklist; returns its number of clauses."""
+    from .checklist.formats import CHECKLIST_FORMATS
+
+    name = format or output.suffix.lower().lstrip(".")
+    chosen = CHECKLIST_FORMATS.get(name)
+    if chosen is None:
+        raise UsageError(f"无法从扩展名“{output.suffix}”判断格式，请用 --format {'|'.join(CHECKLIST_FORMATS)}")
+    protect_user_file(output, force)  # before the work: a person's file is refused at once
+    pack = load_pack(resolve_pack(standard))
+    data = chosen.build(pack)
+    write_bytes_atomic(output, data) if isinstance(data, bytes) else write_text_atomic(output, data)
+    return len(pack.index)
+
+
+CONVERT_SUFFIXES = (".xlsx", ".yaml", ".yml")
+
+
+def convert(source: Path, output: Path, *, force: bool = False) -> None:
+    """``audit convert``: YAML ↔ Excel, losslessly: the same data, in the other format, beside the
+    same attachment files."""
     target = output.suffix.lower()
-    if target not in (".xlsx", ".yaml", ".yml"):
-        raise AuditError("输出文件的扩展名应为 .xlsx 或 .yaml")
+    if target not in CONVERT_SUFFIXES:
+        raise UsageError("输出文件的扩展名应为 .xlsx 或 .yaml")
     refuse_input(output, source)
     refuse_overwrite(output, force, what="输出文件")
     if output.resolve().parent != source.resolve().parent:
-        raise AuditError("输出文件须与输入文件放在同一文件夹：佐证文件的路径是相对于证据文件的")
+        raise OutputError("输出文件须与输入文件放在同一文件夹：佐证文件的路径是相对于证据文件的")
     pack, evidence = load_evidence(source)  # validate first: never convert a file that does not load
-    data = evidence.data
+    data: str | bytes
     if target == ".xlsx":
         from .checklist.workbook import checklist_workbook
 
-        write_bytes_atomic(output, checklist_workbook(pack, data))
+        data = checklist_workbook(pack, evidence.data)
     else:
         from .evidence.template import render_template
 
-        write_text_atomic(output, render_template(pack, evidence=data, schema_file=None))
+        data = render_template(pack, evidence=evidence.data, schema_file=None)
+    save(data, output, force=True)
+
+
+def compare(path: Path, standards: Sequence[str] = ()) -> Comparison:
+    """``audit compare``: one evidence file graded against several standards."""
+    from .compare.engine import compare as run
+
+    return run(path, standards)
+
+
+def render(registry: dict[str, Any], name: str, value: Any) -> str | bytes:
+    """``value`` drawn by the renderer ``name`` of ``registry`` (see ``render.registry``)."""
+    from .render.registry import renderer_for
+
+    data: str | bytes = renderer_for(registry, name).render(value)
+    return data

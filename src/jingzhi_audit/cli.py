@@ -1,7 +1,9 @@
-"""The ``audit`` command: parse options, call one core function, pick a renderer, set the exit code.
+"""The ``audit`` command: parse options, call one function of ``api``, pick a renderer, set the exit code.
 
-No YAML, pydantic or scoring here. Every command runs inside ``_boundary``, the one place that
-turns an ``AuditError`` into a Chinese message on stderr and a documented exit code.
+No YAML, pydantic or scoring here. Every ``--format`` choice comes from a registry
+(``render.registry``, ``schemas.SCHEMAS``, ``checklist.formats``). Every command runs inside
+``_boundary``, the one place that turns an ``AuditError`` into a Chinese message on stderr and a
+documented exit code (2 for command-line usage errors, as typer's own).
 """
 
 from __future__ import annotations
@@ -13,13 +15,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError
-from .render import RENDERERS
+from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
+from .files import protect_user_file, refuse_input
+from .render.registry import (
+    COMPARE_FORMATS,
+    REPORT_FORMATS,
+    RESULT_FORMATS,
+    VALIDATE_FORMATS,
+    Renderer,
+    by_suffix,
+)
+from .schemas import SCHEMAS
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 app = typer.Typer(
     name="audit",
@@ -35,10 +49,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STANDARD = "jingzhi-2022"
 
 
+# Each choice is a StrEnum of a registry's names, so typer offers exactly the registered ones.
+ScoreFormat = StrEnum("ScoreFormat", [(n, n) for n in RESULT_FORMATS])  # type: ignore[misc]
+ReportFormat = StrEnum("ReportFormat", [(n, n) for n in REPORT_FORMATS])  # type: ignore[misc]
+ValidateFormat = StrEnum("ValidateFormat", [(n, n) for n in VALIDATE_FORMATS])  # type: ignore[misc]
+CompareFormat = StrEnum("CompareFormat", [(n, n) for n in COMPARE_FORMATS])  # type: ignore[misc]
+SchemaKind = StrEnum("SchemaKind", [(n, n) for n in SCHEMAS])  # type: ignore[misc]
+TEXT = ValidateFormat("text")
+
+
 def _stderr(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+
+
+def _echo(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _print(view: RenderableType) -> None:
+    from rich.console import Console
+
+    Console(highlight=False, emoji=False).print(view)
 
 
 @contextmanager
@@ -68,11 +102,6 @@ def command(func: F) -> F:
     return app.command()(wrapper)  # type: ignore[return-value]
 
 
-def _echo(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
 def _version(value: bool) -> None:
     if value:
         _echo(f"jingzhi-audit {__version__}\n")
@@ -87,73 +116,96 @@ def _root(
     """精致幸福社区建设规范社区自评与区域评估工具。"""
 
 
+def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Path | None,
+          default: str, *, source: Path, what: str) -> Renderer[Any]:
+    """The renderer named by ``--format``, else the one ``-o``'s suffix names, else ``default``.
+
+    An ``-o`` that is the input or a person's file is refused first (exit 1); then a file suffix
+    the renderer cannot write (``-f json -o x.pdf``, ``-o x.xlsx``) is a usage error (exit 2).
+    """
+    if output is None:
+        return registry[chosen.value if chosen is not None else default]
+    refuse_input(output, source, what=what)
+    protect_user_file(output)
+    suffix = output.suffix.lower()
+    found = registry[chosen.value] if chosen is not None else by_suffix(registry, suffix)
+    if found is None or not (suffix == found.suffix or (suffix == ".txt" and not found.binary)):
+        writable = "、".join(dict.fromkeys(r.suffix for r in registry.values()))
+        what = f"{found.name} 格式不能写入“{suffix or '无扩展名'}”文件" if found is not None \
+            else f"不能写入“{suffix or '无扩展名'}”文件"
+        raise UsageError(f"{what}：请用扩展名 {writable} 之一" + (
+            f"，如 -o {output.stem}{found.suffix}" if found is not None else "，或用 --format 指定格式"))
+    return found
+
+
+def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Path | None = None,
+          what: str = "输入文件") -> None:
+    """Draw ``value`` to the terminal, or into ``output`` (atomically, never over its input)."""
+    from .api import save
+
+    if output is None:
+        if renderer.binary:
+            raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
+        if renderer.view is not None:
+            _print(renderer.view(value))
+        else:
+            _echo(str(renderer.render(value)))
+        return
+    from .files import display_path
+
+    save(renderer.render(value), output, source=source, what=what)
+    _stderr(f"已写入 {display_path(output)}")
+
+
 # -- validate ----------------------------------------------------------------------------------
-class ValidateFormat(StrEnum):
-    text = "text"
-    json = "json"
-    junit = "junit"
-
-
 @command
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")],
-    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = ValidateFormat.text,
+    format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = TEXT,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
 ) -> None:
     """校验规则包与评估证据文件：列出全部问题（文件:行: 字段: 说明），有效时退出码为 0。"""
-    from .render.problems import RENDERERS
-    from .validate import evidence  # noqa: F401  (registers the evidence-file validator)
-    from .validate.targets import validate_paths
+    from .api import save
+    from .api import validate as run
 
-    reports = validate_paths(paths)
-    text = RENDERERS[format.value](reports)
+    reports = run(paths)
+    text = VALIDATE_FORMATS[format.value].render(reports)
     if output is not None:
-        from .files import write_text_atomic
-
-        write_text_atomic(output, text)
+        for path in paths:  # never over one of the files being checked
+            refuse_input(output, path, what="被校验的文件")
+        save(text, output)
     else:
-        _echo(text)
+        _echo(str(text))
     failed = any(not r.valid or (strict and r.warnings) for r in reports)
     raise typer.Exit(EXIT_INVALID if failed else 0)
 
 
-# -- schema ------------------------------------------------------------------------------------
-class SchemaKind(StrEnum):
-    pack = "pack"
-    category = "category"
-    evidence = "evidence"
-    result = "result"
-
-
+# -- schema, show, init --------------------------------------------------------------------------
 @command
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(help="pack（pack.yaml）、category（分类文件）、evidence 或 result。")],
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="evidence：按此规则包列出全部条款编号和数据项。")] = None,
 ) -> None:
     """输出文件格式的 JSON Schema，供编辑器自动补全与校验。"""
-    from .schemas import schema_json
+    from .api import schema as run
 
-    if standard is not None and kind is not SchemaKind.evidence:
-        raise AuditError("--standard 只适用于 evidence")
-    _echo(schema_json(kind.value, standard=standard))
+    _echo(run(kind.value, standard=standard))
 
 
-# -- show --------------------------------------------------------------------------------------
 @command
 def show(
     ident: Annotated[str | None, typer.Argument(metavar="[ID]", help="类、项或条款编号，如 5、5.6 或 5.6.1。")] = None,
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
 ) -> None:
     """以树形显示规则包（类 → 项 → 条款及分值），或显示一个编号的完整内容。"""
-    from .pack import load_pack, resolve_pack
-    from .render.pack_tree import show_pack
+    from .api import show as run
+    from .render.pack_tree import pack_view
 
-    pack = load_pack(resolve_pack(standard))
-    show_pack(pack, ident)
+    selection = run(standard, ident)
+    _print(pack_view(selection.pack, selection.ident))
 
 
-# -- init --------------------------------------------------------------------------------------
 @command
 def init(
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
@@ -161,29 +213,15 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
 ) -> None:
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
-    from .api import template_for
-    from .evidence.template import SCHEMA_FILE
-    from .files import display_path, refuse_overwrite, write_text_atomic
-    from .pack import load_pack, resolve_pack
+    from .api import init as run
+    from .files import display_path
 
-    refuse_overwrite(output, force, what="证据文件")
-    pack = load_pack(resolve_pack(standard))
-    ref = standard if standard in (pack.id, DEFAULT_STANDARD) else str(pack.folder.resolve())
-    template, schema = template_for(pack, standard_ref=ref)
-    write_text_atomic(output, template)
-    schema_path = output.parent / SCHEMA_FILE
-    if not schema_path.exists():
-        write_text_atomic(schema_path, schema)
-    _cats, _items, clauses = pack.counts()
-    _stderr(f"已生成 {display_path(output)}：{clauses} 条条款、{len(pack.used_facts())} 个数据项待填写"
-            f"（编辑器校验用 {display_path(schema_path)}）。")
+    done = run(standard, output, force=force)
+    _stderr(f"已生成 {display_path(done.template)}：{done.clauses} 条条款、{done.facts} 个数据项待填写"
+            f"（编辑器校验用 {display_path(done.schema)}）。")
 
 
-# -- score -------------------------------------------------------------------------------------
-# --format choices come from the one renderer registry (render.RENDERERS)
-ScoreFormat = StrEnum("ScoreFormat", [(name, name) for name in RENDERERS])  # type: ignore[misc]
-
-
+# -- score, report ---------------------------------------------------------------------------------
 @command
 def score(
     file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
@@ -195,57 +233,12 @@ def score(
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告。"""
     from .api import assess
 
-    chosen = _format_for(format, output)
+    renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
     result = assess(file, standard=standard)
-    _emit(result, chosen, output, source=file, what="输入的证据文件")
+    _emit(renderer, result, output, source=file, what="输入的证据文件")
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise typer.Exit(EXIT_INVALID)
-
-
-def _format_for(format: ScoreFormat | None, output: Path | None) -> str:
-    if format is not None:
-        return format.value
-    if output is not None:
-        for name, renderer in RENDERERS.items():
-            if output.suffix.lower() == renderer.suffix and name != "table":
-                return name
-    return "table"
-
-
-def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: str) -> None:
-    """Render ``result`` with the named renderer to ``output`` (atomically) or to the terminal."""
-    renderer = RENDERERS[name]
-    if output is None:
-        if renderer.binary:
-            raise AuditError(f"{name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{name}")
-        if name == "table":
-            from .render.terminal import print_result
-
-            print_result(result)
-        else:
-            _echo(str(renderer.render(result)))
-        return
-    from .files import (
-        display_path,
-        protect_user_file,
-        refuse_input,
-        write_bytes_atomic,
-        write_text_atomic,
-    )
-
-    refuse_input(output, source, what=what)
-    protect_user_file(output)
-    data = renderer.render(result)
-    if isinstance(data, bytes):
-        write_bytes_atomic(output, data)
-    else:
-        write_text_atomic(output, data)
-    _stderr(f"已写入 {display_path(output)}")
-
-
-# -- report ------------------------------------------------------------------------------------
-ReportFormat = StrEnum("ReportFormat", [(n, n) for n, r in RENDERERS.items() if n not in ("table", "json")])  # type: ignore[misc]
 
 
 @command
@@ -255,12 +248,10 @@ def report(
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
 ) -> None:
     """把保存的评估结果渲染为差距报告（PDF、HTML 或 Markdown），不重新评分。"""
-    from .result.load import load_result
+    from .api import load_result
 
-    chosen = format.value if format is not None else _format_for(None, output)
-    if chosen not in {f.value for f in ReportFormat}:
-        raise AuditError(f"无法从扩展名“{output.suffix}”判断报告格式，请用 --format pdf|html|markdown")
-    _emit(load_result(result_file), chosen, output, source=result_file, what="输入的结果文件")
+    renderer = _pick(REPORT_FORMATS, format, output, "pdf", source=result_file, what="输入的结果文件")
+    _emit(renderer, load_result(result_file), output, source=result_file, what="输入的结果文件")
 
 
 # -- batch -------------------------------------------------------------------------------------
@@ -284,16 +275,15 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from .api import now_iso
+    from .api import now_iso, plan_batch, run_batch
     from .batch.runner import BatchOptions, default_jobs
-    from .batch.service import plan, run_batch
     from .files import display_path
     from .render.district_text import summary_view
 
     out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
     options = BatchOptions(source=source, out=out, standard=standard, jobs=jobs or default_jobs(), pdf=pdf,
                            force=force, generated_at=now_iso())
-    tasks = plan(options)
+    tasks = plan_batch(options)
     err = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TextColumn("无法评分 {task.fields[failed]}"),
                         TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(), console=err, transient=True)
@@ -306,44 +296,26 @@ def batch(
             failures += outcome.failed is not None
             progress.update(bar, advance=1, failed=failures)
 
-        report = run_batch(options, tasks, advance)
-    Console(highlight=False).print(summary_view(report.summary, [display_path(p) for p in report.written]))
-    _stderr(f"本次评分 {report.graded} 个，未改动而跳过 {report.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
-    raise typer.Exit(EXIT_INVALID if report.summary.failed else 0)
+        done = run_batch(options, tasks, advance)
+    _print(summary_view(done.summary, [display_path(p) for p in done.written]))
+    _stderr(f"本次评分 {done.graded} 个，未改动而跳过 {done.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    raise typer.Exit(EXIT_INVALID if done.summary.failed else 0)
 
 
-# -- checklist & convert -----------------------------------------------------------------------
-class ChecklistFormat(StrEnum):
-    xlsx = "xlsx"
-    md = "md"
-    pdf = "pdf"
-
-
+# -- checklist, convert, compare -----------------------------------------------------------------
 @command
 def checklist(
     output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.xlsx、.md 或 .pdf）。")],
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
-    format: Annotated[ChecklistFormat | None, typer.Option("--format", "-f", help="格式；默认按 -o 的扩展名推断。")] = None,
+    format: Annotated[str | None, typer.Option("--format", "-f", help="格式 xlsx、md 或 pdf；默认按 -o 的扩展名推断。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 Excel 文件（它可能已被填写）。")] = False,
 ) -> None:
     """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
-    from .checklist.printable import checklist_markdown, checklist_pdf
-    from .checklist.workbook import checklist_workbook
-    from .files import display_path, protect_user_file, write_bytes_atomic, write_text_atomic
-    from .pack import load_pack, resolve_pack
+    from .api import checklist as run
+    from .files import display_path
 
-    chosen = format.value if format is not None else output.suffix.lower().lstrip(".")
-    if chosen not in {f.value for f in ChecklistFormat}:
-        raise AuditError(f"无法从扩展名“{output.suffix}”判断格式，请用 --format xlsx|md|pdf")
-    protect_user_file(output, force)
-    pack = load_pack(resolve_pack(standard))
-    if chosen == "xlsx":
-        write_bytes_atomic(output, checklist_workbook(pack))
-    elif chosen == "md":
-        write_text_atomic(output, checklist_markdown(pack))
-    else:
-        write_bytes_atomic(output, checklist_pdf(pack))
-    _stderr(f"已写入 {display_path(output)}（{len(pack.index)} 条条款）")
+    clauses = run(output, standard=standard, format=format, force=force)
+    _stderr(f"已写入 {display_path(output)}（{clauses} 条条款）")
 
 
 @command
@@ -353,44 +325,25 @@ def convert(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
-    from .api import convert_evidence
+    from .api import convert as run
     from .files import display_path
 
-    convert_evidence(source, output, force=force)
+    run(source, output, force=force)
     _stderr(f"已写入 {display_path(output)}")
-
-
-# -- compare -----------------------------------------------------------------------------------
-class CompareFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @command
 def compare(
     file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
     standard: Annotated[list[str] | None, typer.Option("--standard", "-s", help="参与对比的规则包，可重复；默认为证据所用规则包及与它有对照表的全部规则包。")] = None,
-    format: Annotated[CompareFormat, typer.Option("--format", "-f", help="输出格式。")] = CompareFormat.table,
+    format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（JSON）。")] = None,
 ) -> None:
     """用同一份证据对照多个标准：各标准得分与等级，以及量化指标的达标情况。"""
-    from rich.console import Console
+    from .api import compare as run
 
-    from .compare.engine import compare as run_compare
-    from .render.compare_text import comparison_view
-
-    comparison = run_compare(file, standard or [])
-    if format is CompareFormat.json or output is not None:
-        text = comparison.model_dump_json(indent=2) + "\n"
-        if output is not None:
-            from .files import protect_user_file, write_text_atomic
-
-            protect_user_file(output)
-            write_text_atomic(output, text)
-            return
-        _echo(text)
-        return
-    Console(highlight=False).print(comparison_view(comparison))
+    renderer = _pick(COMPARE_FORMATS, format, output, "table", source=file, what="输入的证据文件")
+    _emit(renderer, run(file, standard or []), output, source=file, what="输入的证据文件")
 
 
 def main() -> None:

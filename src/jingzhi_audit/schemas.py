@@ -1,37 +1,76 @@
-"""JSON Schemas of the file formats, published by ``audit schema`` for editors and CI."""
+"""JSON Schemas of the file formats, published by ``audit schema`` for editors and CI.
+
+``SCHEMAS`` is the one registry of kinds (the CLI's choices come from it); each entry builds its
+schema on demand, so that listing the kinds imports no model.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-def schema_for(kind: str, *, standard: str | None = None) -> dict[str, Any]:
-    if kind == "evidence" and standard is not None:
+
+@dataclass(frozen=True)
+class SchemaKind:
+    """One kind of file and how its schema is made."""
+
+    name: str
+    description: str
+    build: Callable[[], dict[str, Any]]
+
+
+def _pack() -> dict[str, Any]:
+    from .pack.model import PackMeta
+
+    return PackMeta.model_json_schema()
+
+
+def _category() -> dict[str, Any]:
+    from .pack.model import Category
+
+    return Category.model_json_schema()
+
+
+def _evidence() -> dict[str, Any]:
+    from .evidence.model import EvidenceFile
+
+    return EvidenceFile.model_json_schema()
+
+
+def _result() -> dict[str, Any]:
+    from .result import Result
+
+    return Result.model_json_schema(mode="serialization")
+
+
+SCHEMAS: dict[str, SchemaKind] = {
+    kind.name: kind
+    for kind in (
+        SchemaKind("pack", "规则包 pack.yaml", _pack),
+        SchemaKind("category", "规则包分类文件", _category),
+        SchemaKind("evidence", "评估证据文件（加 -s 时列出该规则包的全部条款编号和数据项）", _evidence),
+        SchemaKind("result", "评分结果 JSON", _result),
+    )
+}
+PACK_SPECIFIC = ("evidence",)
+"""Kinds whose schema can be narrowed to one pack (``audit schema evidence -s jingzhi-2022``)."""
+
+
+def schema_for(kind: str, *, pack: Any = None) -> dict[str, Any]:
+    """The JSON Schema of ``kind`` (an evidence schema narrowed to ``pack`` when given)."""
+    if kind == "evidence" and pack is not None:
         from .evidence.template import evidence_schema
-        from .pack import load_pack, resolve_pack
 
-        schema = evidence_schema(load_pack(resolve_pack(standard)))
-    elif kind == "pack":
-        from .pack.model import PackMeta
-
-        schema = PackMeta.model_json_schema()
-    elif kind == "category":
-        from .pack.model import Category
-
-        schema = Category.model_json_schema()
-    elif kind == "evidence":
-        from .evidence.model import EvidenceFile
-
-        schema = EvidenceFile.model_json_schema()
-    elif kind == "result":
-        from .result import Result
-
-        schema = Result.model_json_schema(mode="serialization")
-    else:  # pragma: no cover - the CLI offers only the kinds above
-        raise ValueError(kind)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+        schema = evidence_schema(pack)
+    else:
+        schema = SCHEMAS[kind].build()
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
 
-def schema_json(kind: str, *, standard: str | None = None) -> str:
-    return json.dumps(schema_for(kind, standard=standard), ensure_ascii=False, indent=2) + "\n"
+def schema_json(kind: str, *, pack: Any = None) -> str:
+    """``schema_for`` as indented JSON text."""
+    return json.dumps(schema_for(kind, pack=pack), ensure_ascii=False, indent=2) + "\n"

@@ -297,7 +297,7 @@ def test_convert_refuses_what_would_lose_or_overwrite(runner: CliRunner, tmp_pat
     assert exists.exit_code == 1 and "已存在" in exists.stderr
     assert (folder / "c.xlsx").read_bytes() == b"x"
     wrong = runner.invoke(app, ["convert", str(source), "-o", str(folder / "c.csv")])
-    assert wrong.exit_code == 1 and ".xlsx 或 .yaml" in wrong.stderr
+    assert wrong.exit_code == 2 and ".xlsx 或 .yaml" in wrong.stderr  # a usage error
 
 
 def test_batch_and_validate_take_workbooks(runner: CliRunner, tmp_path: Path) -> None:

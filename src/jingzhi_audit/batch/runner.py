@@ -27,13 +27,13 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem
+from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
-from ..evidence.source import EVIDENCE_SUFFIXES
 from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
+from ..result.district import CommunityRow, FailedFile, row_from_result
 from ..scoring.engine import score
-from .model import CommunityRow, FailedFile, row_from_result
 
 META_SUFFIX = ".meta.json"
 SKIP_DIRS = {"files", "附件"}  # attachment folders: YAML inside them is evidence of a clause, not a community

@@ -11,7 +11,7 @@ from ..errors import InputError, Problem
 from ..files import display_path
 from ..pack import Pack
 from ..result import RatingBand
-from .model import CommunityRow, DistrictSummary, FailedFile
+from ..result.district import CommunityRow, DistrictSummary, FailedFile
 from .runner import BatchOptions, Outcome, Task, discover, run, tasks_for
 from .summary import summarize
 

@@ -10,7 +10,7 @@ from fractions import Fraction
 from ..exact import r4
 from ..pack.model import id_order
 from ..result import RatingBand
-from .model import (
+from ..result.district import (
     CategoryStats,
     ClauseMiss,
     CommunityRow,

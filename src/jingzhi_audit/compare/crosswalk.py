@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from .. import yamlio
 from ..diagnostics import nearest, validation_problems
 from ..errors import InputError, PackError, Problem
+from ..models import Model
 from ..pack import Pack, load_pack
 from ..pack.locate import resolve_pack
 from ..pack.model import NumericId, Slug, Text
@@ -34,17 +35,15 @@ RELATION_LABELS = {"equal": "等同", "subset": "前者较窄", "superset": "前
 CROSSWALK_FOLDER = "crosswalk"
 
 
-class Pair(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Pair(Model):
     a: NumericId = Field(description="规则包 a 的条款编号")
     b: NumericId = Field(description="规则包 b 的条款编号")
     relation: Relation
     rationale: Text = Field(description="一句话说明两条的对应关系")
 
 
-class CrosswalkFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, title="规则包对照表")
+class CrosswalkFile(Model):
+    model_config = ConfigDict(title="规则包对照表")
 
     a: Slug
     b: Slug

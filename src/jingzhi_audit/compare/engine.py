@@ -15,24 +15,21 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from ..api import now_iso
+from ..clock import now_iso
 from ..errors import AuditError, Problem, Severity
 from ..evidence.facts import flatten, nest
 from ..evidence.loader import Evidence, PackMemo, check_against_pack, load_evidence
 from ..evidence.model import EvidenceFile
 from ..exact import plain as _plain
 from ..expr import requirements
+from ..models import Model
 from ..pack import Pack, resolve_pack
 from ..pack.model import FactDef, id_order
 from ..result import RatingResult, Result
 from ..scoring.engine import score
 from .crosswalk import ORDER, RELATION_LABELS, crosswalks_for, infer_status
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class InferredClause(Model):
@@ -78,7 +75,7 @@ class Indicator(Model):
 
 
 class Comparison(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True, title="多标准对比")
+    model_config = ConfigDict(title="多标准对比")
 
     community: str
     evidence: str

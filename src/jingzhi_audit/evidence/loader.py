@@ -17,8 +17,9 @@ from ..diagnostics import nearest
 from ..errors import EvidenceError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
 from .facts import FactError, FactValue, coerce, flatten
+from .formats import read_source
 from .model import EvidenceFile
-from .source import Locator, read_source
+from .source import Locator
 
 AttachmentKind = Literal["file", "paper", "url"]
 

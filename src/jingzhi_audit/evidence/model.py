@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -17,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..models import Model
 from ..pack.model import Text
 
 Status = Literal["met", "partial", "not_met", "na"]
@@ -76,8 +76,6 @@ OptionalText = Annotated[Text | None, BeforeValidator(_optional_text)]
 ClauseKey = Annotated[str, BeforeValidator(_clause_key)]
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Community(Model):
@@ -92,7 +90,6 @@ class Period(Model):
     start: dt.date = Field(alias="from")
     end: dt.date = Field(alias="to")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -173,7 +170,7 @@ def _without_blanks(node: dict[str, Any]) -> dict[str, Any]:
 class EvidenceFile(Model):
     """A community's evidence file (``community.yaml``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="社区评估证据文件")
+    model_config = ConfigDict(title="社区评估证据文件")
 
     standard: Text = Field(description="规则包 ID（如 jingzhi-2022）或规则包文件夹路径")
     community: Community

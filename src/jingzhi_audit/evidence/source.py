@@ -1,13 +1,12 @@
-"""An evidence file as read from disk, before it is checked against a pack, in any of its formats.
+"""An evidence file as read from disk, before it is checked against a pack, and the YAML reader.
 
-One reader per format (``READERS``: YAML, and the Excel workbook of ``audit checklist``), chosen
-by the file's suffix; each returns a ``Source``: the schema-checked data, the exact bytes read
-(their SHA-256 is the evidence's identity) and a locator that places a problem at a line or cell.
+Every format's reader (``evidence.formats``) returns a ``Source``: the schema-checked data, the
+exact bytes read (their SHA-256 is the evidence's identity) and a locator that places a problem
+at a line or a cell.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,27 +54,3 @@ def read_yaml(path: Path) -> Source:
     except ValidationError as exc:
         raise EvidenceError(validation_problems(exc, doc, EvidenceFile)) from None
     return Source(doc, data, raw, doc.encoding)
-
-
-def read_workbook(path: Path) -> Source:
-    """Parse and schema-check an Excel evidence workbook (openpyxl is imported only here)."""
-    from .workbook import read_workbook as read
-
-    return read(path)
-
-
-READERS: dict[str, Callable[[Path], Source]] = {
-    ".yaml": read_yaml,
-    ".yml": read_yaml,
-    ".xlsx": read_workbook,
-    ".xlsm": read_workbook,
-}
-"""Evidence formats by suffix: what ``score``, ``validate`` and ``batch`` read as evidence."""
-
-EVIDENCE_SUFFIXES = tuple(READERS)
-EXCEL_SUFFIXES = tuple(s for s, reader in READERS.items() if reader is read_workbook)
-
-
-def read_source(path: Path) -> Source:
-    """Parse and schema-check an evidence file in whichever format its suffix names (YAML by default)."""
-    return READERS.get(path.suffix.lower(), read_yaml)(path)

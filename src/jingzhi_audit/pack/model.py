@@ -12,13 +12,14 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     model_validator,
 )
+
+from ..models import Model
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Method = Literal["查阅资料", "现场查看", "问卷调查", "数据核验", "座谈访谈"]
@@ -69,10 +70,6 @@ Points = Annotated[Decimal, AfterValidator(_half_points)]
 Unit = Annotated[Decimal, Field(ge=0, le=1)]
 
 
-class Model(BaseModel):
-    # defer_build: validators are built on first validation, not at import (the scoring path
-    # often loads a cached pack and never validates one).
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Source(Model):

@@ -9,6 +9,7 @@ from rich.text import Text
 from ..compare.engine import Comparison, Indicator, IndicatorCell
 from ..expr import OPERATORS
 from ..result import stars
+from .terminal import to_text
 
 
 def figure(value: float | int | bool | None, kind: str, unit: str | None) -> str:
@@ -28,7 +29,13 @@ def cell_text(indicator: Indicator, cell: IndicatorCell) -> str:
     return f"{reqs}（{cell.clause}）{mark}"
 
 
+def render_text(comparison: Comparison, width: int = 110) -> str:
+    """The comparison's terminal view as plain text."""
+    return to_text(comparison_view(comparison), width)
+
+
 def comparison_view(comparison: Comparison) -> RenderableType:
+    """Scores side by side, and the quantitative indicators each standard asks for."""
     head = Text.assemble((comparison.community, "bold"), f"  证据文件 {comparison.evidence}（规则包 {comparison.source_pack}）")
     scores = Table(title="各标准得分", title_justify="left", pad_edge=False)
     for title, justify in (("规则包", "left"), ("总分", "right"), ("等级", "left"), ("有状态的条款", "right"),

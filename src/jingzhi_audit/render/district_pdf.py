@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from ..batch.model import DistrictSummary
 from ..result import REASON_LABELS
+from ..result.district import DistrictSummary
 from .html_report import environment, stylesheet
 
 

@@ -8,9 +8,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from ..batch.model import DistrictSummary
 from ..files import write_bytes_atomic, write_text_atomic
 from ..result import FLAG_LABELS, REASON_LABELS
+from ..result.district import DistrictSummary
 
 
 def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]:

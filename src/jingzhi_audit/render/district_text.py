@@ -6,8 +6,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..batch.model import DistrictSummary
 from ..result import REASON_LABELS, stars
+from ..result.district import DistrictSummary
 from .wording import percent
 
 TOP = 15

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from rich.console import Console, Group
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,23 +21,20 @@ def num(value: Decimal | str) -> str:
     return value if isinstance(value, str) else decimal_text(value)  # a bound may name a threshold
 
 
-def show_pack(pack: Pack, ident: str | None, console: Console | None = None) -> None:
-    console = console or Console(highlight=False)
+def pack_view(pack: Pack, ident: str | None) -> RenderableType:
+    """The whole pack as a tree, or one category, item or clause (an ID the pack has)."""
     if ident is None:
-        console.print(pack_tree(pack))
-        return
+        return pack_tree(pack)
     for category in pack.categories:
         if category.id == ident:
-            console.print(category_tree(pack, category))
-            return
+            return category_tree(pack, category)
         for item in category.items:
             if item.id == ident:
-                console.print(item_tree(item))
-                return
+                return item_tree(item)
     entry = pack.index.get(ident)
     if entry is None:
         raise AuditError(f"规则包 {pack.id} 中没有编号 {ident}{nearest(ident, pack.index)}")
-    console.print(clause_panel(pack, *entry))
+    return clause_panel(pack, *entry)
 
 
 def pack_tree(pack: Pack) -> Tree:

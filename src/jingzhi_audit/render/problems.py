@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from xml.etree import ElementTree as ET
 
-from ..validate.targets import TargetReport
+from ..validate.report import TargetReport
 
 
 def render_text(reports: list[TargetReport]) -> str:
+    """One line per target (✓/✗ and a summary), then each problem, then a count."""
     lines: list[str] = []
     for report in reports:
         mark = "✓" if report.valid else "✗"
@@ -32,6 +32,7 @@ def render_text(reports: list[TargetReport]) -> str:
 
 
 def render_json(reports: list[TargetReport]) -> str:
+    """Every target with its errors and warnings, for tools."""
     data = {
         "valid": all(r.valid for r in reports),
         "targets": [
@@ -76,10 +77,3 @@ def render_junit(reports: list[TargetReport]) -> str:
     suites.set("failures", str(total_failures))
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
-
-
-RENDERERS: dict[str, Callable[[list[TargetReport]], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "junit": render_junit,
-}

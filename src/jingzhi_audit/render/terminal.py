@@ -16,19 +16,21 @@ BAR_WIDTH = 20
 TOP_GAPS = 10
 
 
-def print_result(result: Result, console: Console | None = None) -> None:
-    (console or Console(highlight=False, emoji=False)).print(result_view(result))
-
-
-def render_text(result: Result, width: int = 110) -> str:
-    """The same view as plain text (for ``-o file.txt`` and tests)."""
+def to_text(view: RenderableType, width: int = 110) -> str:
+    """A terminal view as plain text at a fixed width (for ``-o file.txt`` and tests)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, highlight=False, color_system=None, emoji=False)
-    console.print(result_view(result))
+    console.print(view)
     return buffer.getvalue()
 
 
+def render_text(result: Result, width: int = 110) -> str:
+    """The result's terminal view as plain text."""
+    return to_text(result_view(result), width)
+
+
 def result_view(result: Result) -> RenderableType:
+    """Header, category scores, the largest gaps, flags and warnings."""
     parts: list[RenderableType] = [_header(result), _categories(result)]
     if result.gaps:
         parts.append(_gaps(result))

@@ -8,7 +8,9 @@ Published as JSON Schema by ``audit schema result``.
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from ..models import Model
 
 RESULT_FORMAT = 1
 
@@ -40,10 +42,6 @@ STATUS_LABELS: dict[str, str] = {
 STARS = {0: "", 1: "★", 2: "★★", 3: "★★★", 4: "★★★★", 5: "★★★★★"}
 
 
-class Model(BaseModel):
-    # Results are built by our own code with ``model_construct`` (no validation on the hot path);
-    # validators are built only when a saved result is read back (``audit report``).
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ToolInfo(Model):
@@ -203,7 +201,7 @@ class FlagCounts(Model):
 class Result(Model):
     """The outcome of scoring one community against one pack."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="社区评估结果")
+    model_config = ConfigDict(title="社区评估结果")
 
     format: int = RESULT_FORMAT
     tool: ToolInfo

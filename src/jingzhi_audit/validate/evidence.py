@@ -1,20 +1,18 @@
-"""``audit validate community.yaml``: an evidence file checked against its pack.
-
-Importing this module registers the validator with ``validation.EXTRA_VALIDATORS``.
-"""
+"""``audit validate community.yaml``: an evidence file checked against its pack."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..errors import InputError
+from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import load_evidence
-from ..evidence.source import EVIDENCE_SUFFIXES
 from ..files import display_path
-from .targets import EXTRA_VALIDATORS, TargetReport
+from .report import TargetReport
 
 
 def validate_evidence(path: Path) -> TargetReport | None:
+    """An evidence file checked against its pack; None when the file is not of an evidence format."""
     if path.suffix.lower() not in EVIDENCE_SUFFIXES:
         return None
     name = display_path(path)
@@ -35,6 +33,3 @@ def validate_evidence(path: Path) -> TargetReport | None:
                       "facts": len(evidence.facts), "missing_attachments": missing_files}
     return report
 
-
-if validate_evidence not in EXTRA_VALIDATORS:
-    EXTRA_VALIDATORS.append(validate_evidence)

@@ -1,51 +1,44 @@
-"""``audit validate``: check packs (and evidence files) and report every problem, never print.
+"""``audit validate``: which targets the paths name, and the one registry of validators by kind.
 
 Each path a user gives is classified: a pack folder, a file inside a pack folder (its pack is
-checked: cross-file rules need the whole pack), a folder of packs, or an evidence file.
+checked: cross-file rules need the whole pack), a folder of packs, a crosswalk, the shared
+vocabulary, or another file — which each file validator in ``FILE_VALIDATORS`` is asked in turn
+to recognise (an evidence file, …). Nothing registers itself by being imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..compare.crosswalk import CROSSWALK_FOLDER
-from ..errors import InputError, Problem
+from ..errors import Problem
 from ..files import display_path
 from ..pack.compiled import PACK_FILE, VOCABULARY_FILE
-from ..pack.reader import read_pack
-from ..pack.rules import validate_raw
+from .evidence import validate_evidence
+from .packs import validate_crosswalk, validate_pack, validate_vocabulary
+from .report import TargetReport
+
+Validator = Callable[[Path], TargetReport]
+FileValidator = Callable[[Path], "TargetReport | None"]
+
+VALIDATORS: dict[str, Validator] = {
+    "pack": validate_pack,
+    "vocabulary": validate_vocabulary,
+    "crosswalk": validate_crosswalk,
+}
+"""Validators of the targets a path is classified as, by kind."""
+
+FILE_VALIDATORS: tuple[FileValidator, ...] = (validate_evidence,)
+"""Validators of other files, asked in turn: each returns a report, or None when it is not its kind."""
 
 
-@dataclass
-class TargetReport:
-    """The outcome of validating one pack or one evidence file."""
-
-    path: str
-    kind: str  # "pack" | "evidence" | "crosswalk" | "unknown"
-    problems: list[Problem] = field(default_factory=list)
-    summary: str = ""
-    files: list[str] = field(default_factory=list)  # every file checked, for per-file reports
-    details: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-
-# Other kinds register themselves here (evidence files, crosswalks) so that this module does not
-# import their loaders: each takes a path and returns a report, or None when it is not its kind.
-Validator = Callable[[Path], "TargetReport | None"]
-EXTRA_VALIDATORS: list[Validator] = []
+def validator(kind: str) -> Validator:
+    """The validator of ``kind``; ``KeyError`` with the known kinds for anything else."""
+    try:
+        return VALIDATORS[kind]
+    except KeyError:
+        raise KeyError(f"没有「{kind}」类的校验（可用：{'、'.join(VALIDATORS)}）") from None
 
 
 def validate_paths(paths: Iterable[Path]) -> list[TargetReport]:
@@ -90,75 +83,15 @@ def _targets(path: Path) -> list[tuple[str, Path]]:
 
 
 def _validate(kind: str, path: Path) -> TargetReport:
-    if kind == "pack":
-        return validate_pack(path)
-    if kind == "vocabulary":
-        return validate_vocabulary(path)
-    if kind == "crosswalk":
-        return validate_crosswalk(path)
+    name = display_path(path)
     if kind == "missing":
-        return TargetReport(display_path(path), "unknown",
-                            [Problem(display_path(path), None, None, "文件或文件夹不存在")])
-    for validator in EXTRA_VALIDATORS:
-        report = validator(path)
+        return TargetReport(name, "unknown", [Problem(name, None, None, "文件或文件夹不存在")])
+    if kind != "file":
+        return validator(kind)(path)
+    for check in FILE_VALIDATORS:
+        report = check(path)
         if report is not None:
             return report
-    return TargetReport(display_path(path), "unknown", [Problem(
-        display_path(path), None, None,
-        "无法识别的文件：既不是规则包（含 pack.yaml 的文件夹），也不是评估证据文件",
+    return TargetReport(name, "unknown", [Problem(
+        name, None, None, "无法识别的文件：既不是规则包（含 pack.yaml 的文件夹），也不是评估证据文件",
     )])
-
-
-def validate_vocabulary(path: Path) -> TargetReport:
-    from pydantic import ValidationError
-
-    from .. import yamlio
-    from ..diagnostics import validation_problems
-    from ..pack.model import Vocabulary
-
-    name = display_path(path)
-    try:
-        doc = yamlio.load(path)
-        vocabulary = Vocabulary.model_validate(doc.data)
-    except InputError as exc:
-        return TargetReport(name, "vocabulary", list(exc.problems))
-    except ValidationError as exc:
-        return TargetReport(name, "vocabulary", validation_problems(exc, doc, Vocabulary))
-    return TargetReport(name, "vocabulary", summary=f"共享数据项词表：{len(vocabulary.facts)} 个数据项", files=[name])
-
-
-def validate_crosswalk(path: Path) -> TargetReport:
-    from collections import Counter
-
-    from ..compare.crosswalk import RELATION_LABELS, read_crosswalk
-
-    name = display_path(path)
-    crosswalk, problems = read_crosswalk(path)
-    report = TargetReport(name, "crosswalk", problems, files=[name])
-    if crosswalk is not None:
-        counts = Counter(p.relation for p in crosswalk.data.pairs)
-        detail = "，".join(f"{RELATION_LABELS[r]} {n}" for r, n in counts.items())
-        report.summary = f"对照表 {crosswalk.data.a} ↔ {crosswalk.data.b}：{len(crosswalk.data.pairs)} 对（{detail}）"
-    return report
-
-
-def validate_pack(folder: Path) -> TargetReport:
-    name = display_path(folder)
-    try:
-        raw = read_pack(folder)
-    except InputError as exc:
-        return TargetReport(name, "pack", list(exc.problems))
-    pack, problems = validate_raw(raw)
-    files = [d.name for d in ([raw.meta_doc] if raw.meta_doc else []) + raw.category_docs]
-    report = TargetReport(name, "pack", problems, files=files)
-    if pack is not None:
-        cats, items, clauses = pack.counts()
-        meta = pack.meta
-        report.summary = (
-            f"规则包 {meta.id}「{meta.title}」{meta.code or ''}：{cats} 类 / {items} 项 / {clauses} 条，"
-            f"总分 {meta.total_points.normalize():f}，{len(pack.used_facts())} 个数据项，"
-            f"{len(meta.thresholds)} 个阈值，{len(meta.vetoes)} 项一票否决，{len(meta.ratings)} 个等级"
-        )
-        report.details = {"id": meta.id, "categories": cats, "items": items, "clauses": clauses,
-                          "sha256": pack.sha256}
-    return report

@@ -7,13 +7,10 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from ..result import FlagCounts, RatingResult, Result
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from ..models import Model
+from .model import FlagCounts, RatingResult, Result
 
 
 class CategoryScore(Model):
@@ -105,7 +102,7 @@ class RankedRow(Model):
 class DistrictSummary(Model):
     """What an inspector needs of a district: ranking, distribution, weak spots, exceptions."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="区（市）评估汇总")
+    model_config = ConfigDict(title="区（市）评估汇总")
 
     generated_at: str
     source: str = Field(description="证据文件所在的文件夹")
