@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,9 +32,18 @@ def mini_pack(tmp_path: Path) -> Path:
     return target
 
 
+class StrictRunner(CliRunner):
+    """A CliRunner that lets exceptions through: a crash fails the test instead of passing as a
+    non-zero exit code (the CLI's own error boundary turns bad input into messages and exit codes)."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:  # type: ignore[override]
+        kwargs.setdefault("catch_exceptions", False)
+        return super().invoke(*args, **kwargs)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return StrictRunner()
 
 
 def pdf_text(path: Path) -> str:

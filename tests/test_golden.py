@@ -56,3 +56,17 @@ def test_examples_hit_their_targets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert counts.na and counts.mismatch and counts.missing_attachment and counts.unassessed >= 5
     assert any("insufficient_basis" in c.flags for c in weak.categories)
     assert all(c.reason for c in weak.clauses if c.status == "na")
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_markdown_matches_golden(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Markdown report, exact to the character (a wording or layout change is a reviewed diff)."""
+    from jingzhi_audit.render.markdown import render_markdown
+
+    result = _result(name, monkeypatch)
+    text = render_markdown(result.model_copy(update={"tool": result.tool.model_copy(update={"version": "golden"})}))
+    path = GOLDEN / "markdown" / f"{name}.md"
+    if os.environ.get("JINGZHI_REGEN_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
