@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..files import display_path
+from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..result import RatingBand
 from ..result.district import CommunityRow, DistrictSummary, FailedFile
@@ -42,8 +42,6 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
     )
-    from ..render.district_tables import write_summary
-
     written = write_summary(summary, options.out, pdf=options.pdf)
     graded = sum(1 for o in result.outcomes if not o.skipped)
     return BatchReport(summary=summary, written=written, graded=graded, skipped=len(result.outcomes) - graded)
@@ -65,3 +63,21 @@ def _bands(pack: Pack | None) -> list[RatingBand]:
     from ..scoring.plan import pack_info
 
     return pack_info(pack).ratings if pack is not None else []
+
+
+def write_summary(summary: DistrictSummary, out: Path, *, pdf: bool) -> list[Path]:
+    """Write ``summary.<suffix>`` for every district format (the PDF only with ``pdf``), atomically."""
+    from ..render.registry import DISTRICT_FORMATS
+
+    written = []
+    for name, renderer in DISTRICT_FORMATS.items():
+        if name == "pdf" and not pdf:
+            continue
+        path = out / f"summary{renderer.suffix}"
+        data = renderer.render(summary)
+        if isinstance(data, bytes):
+            write_bytes_atomic(path, data)
+        else:
+            write_text_atomic(path, data)
+        written.append(path)
+    return written

@@ -1,14 +1,12 @@
-"""Writing the district summary: summary.json, summary.csv (UTF-8 with BOM), summary.xlsx, and the
-district PDF. Each file is written atomically; all of them render the same summary object."""
+"""The district summary as tables: summary.csv (UTF-8 with BOM) and summary.xlsx, both drawn from the
+same summary object as the terminal view and the district PDF."""
 
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
-from ..files import write_bytes_atomic, write_text_atomic
 from ..result import FLAG_LABELS, REASON_LABELS
 from ..result.district import DistrictSummary
 
@@ -95,24 +93,3 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def write_summary(summary: DistrictSummary, out: Path, *, pdf: bool) -> list[Path]:
-    written = []
-    targets: list[tuple[str, bytes | str]] = [
-        ("summary.json", summary.model_dump_json(indent=2) + "\n"),
-        ("summary.csv", summary_csv(summary)),
-        ("summary.xlsx", summary_xlsx(summary)),
-    ]
-    if pdf:
-        from .district_pdf import render_district_pdf
-
-        targets.append(("summary.pdf", render_district_pdf(summary)))
-    for name, data in targets:
-        path = out / name
-        if isinstance(data, bytes):
-            write_bytes_atomic(path, data)
-        else:
-            write_text_atomic(path, data)
-        written.append(path)
-    return written

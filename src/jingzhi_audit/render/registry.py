@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from ..compare.engine import Comparison
     from ..result import Result
+    from ..result.district import DistrictSummary
     from ..validate.report import TargetReport
 
 T = TypeVar("T")
@@ -141,3 +142,35 @@ COMPARE_FORMATS: dict[str, Renderer[Comparison]] = _registry(
     Renderer("json", ".json", False, _compare_json, "JSON"),
 )
 """``audit compare --format``."""
+
+
+# -- the district summary (audit batch) ------------------------------------------------------------
+def _summary_json(summary: DistrictSummary) -> str:
+    return summary.model_dump_json(indent=2) + "\n"
+
+
+def _summary_csv(summary: DistrictSummary) -> bytes:
+    from .district_tables import summary_csv
+
+    return summary_csv(summary)
+
+
+def _summary_xlsx(summary: DistrictSummary) -> bytes:
+    from .district_tables import summary_xlsx
+
+    return summary_xlsx(summary)
+
+
+def _summary_pdf(summary: DistrictSummary) -> bytes:
+    from .district_pdf import render_district_pdf
+
+    return render_district_pdf(summary)
+
+
+DISTRICT_FORMATS: dict[str, Renderer[DistrictSummary]] = _registry(
+    Renderer("json", ".json", False, _summary_json, "全区汇总 JSON"),
+    Renderer("csv", ".csv", True, _summary_csv, "排名表 CSV（UTF-8 带 BOM）"),
+    Renderer("xlsx", ".xlsx", True, _summary_xlsx, "Excel 汇总（六张表）"),
+    Renderer("pdf", ".pdf", True, _summary_pdf, "全区 PDF 汇总"),
+)
+"""The files ``audit batch`` writes as ``summary.<suffix>`` (the PDF only with ``--pdf``)."""
