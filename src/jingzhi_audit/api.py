@@ -38,6 +38,25 @@ def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, s
     return render_template(pack, standard_ref=standard_ref), schema
 
 
+def write_schema_beside(document: Path, pack: Pack) -> Path:
+    """Write ``pack``'s evidence schema beside ``document``, under the name its modeline gives
+    (``jingzhi-2022.schema.json``); a stale copy of an older version is replaced. Its path."""
+    import json
+
+    from .evidence.template import evidence_schema, schema_file_name
+    from .outputs import write_text_atomic
+
+    path = document.parent / schema_file_name(pack)
+    text = json.dumps(evidence_schema(pack), ensure_ascii=False, indent=2) + "\n"
+    try:
+        current = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current != text:
+        write_text_atomic(path, text)
+    return path
+
+
 def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None:
     """YAML ↔ Excel, losslessly: the same evidence data, in the other format, beside the same files."""
     from .errors import AuditError
@@ -59,4 +78,5 @@ def convert_evidence(source: Path, output: Path, *, force: bool = False) -> None
     else:
         from .evidence.template import render_template
 
-        write_text_atomic(output, render_template(pack, evidence=data, schema_file=None))
+        write_text_atomic(output, render_template(pack, evidence=data))
+        write_schema_beside(output, pack)

@@ -161,8 +161,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
 ) -> None:
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
-    from .api import template_for
-    from .evidence.template import SCHEMA_FILE
+    from .api import template_for, write_schema_beside
     from .outputs import refuse_overwrite, write_text_atomic
     from .pack import load_pack, resolve_pack
     from .yamlio import display_path
@@ -170,11 +169,9 @@ def init(
     refuse_overwrite(output, force, what="证据文件")
     pack = load_pack(resolve_pack(standard))
     ref = standard if standard in (pack.id, DEFAULT_STANDARD) else str(pack.folder.resolve())
-    template, schema = template_for(pack, standard_ref=ref)
+    template, _schema = template_for(pack, standard_ref=ref)
     write_text_atomic(output, template)
-    schema_path = output.parent / SCHEMA_FILE
-    if not schema_path.exists():
-        write_text_atomic(schema_path, schema)
+    schema_path = write_schema_beside(output, pack)
     _cats, _items, clauses = pack.counts()
     _stderr(f"已生成 {display_path(output)}：{clauses} 条条款、{len(pack.used_facts())} 个数据项待填写"
             f"（编辑器校验用 {display_path(schema_path)}）。")

@@ -21,9 +21,9 @@ def schema_for(kind: str, *, standard: str | None = None) -> dict[str, Any]:
 
         schema = Category.model_json_schema()
     elif kind == "evidence":
-        from .evidence.model import EvidenceFile
+        from .evidence.schema import evidence_schema as generic_evidence_schema
 
-        schema = EvidenceFile.model_json_schema()
+        schema = generic_evidence_schema()
     elif kind == "result":
         from .result import Result
 
