@@ -183,6 +183,19 @@ def test_a_workbook_filled_by_a_person(blank: Path) -> None:
     assert next(c for c in result.clauses if c.id == "5.6.1").credit == 1.0  # 12 ≥ 10 organisations
 
 
+@pytest.mark.parametrize(("mark", "met"), [("x", False), ("X", False), ("×", False), ("否", False), ("✗", False),
+                                          ("✔", True), ("☑", True), ("是", True), ("1", True)])
+def test_an_x_in_a_criterion_cell_means_not_met(blank: Path, mark: str, met: bool) -> None:
+    def edit(book: Any) -> None:
+        book[INFO].cell(row=_info_row(book, "community.name"), column=2, value="幸福社区")
+        ws = book[CLAUSES]
+        ws.cell(row=_row_of("5.1.1"), column=STATUS_COL, value="部分达标")
+        ws.cell(row=_row_of("5.1.1"), column=CLAUSE_INDEX["criterion_a"], value="√")
+        ws.cell(row=_row_of("5.1.1"), column=CLAUSE_INDEX["criterion_b"], value=mark)
+    _fill(blank, edit)
+    assert read_source(blank).data.clauses["5.1.1"].criteria_met == (["a", "b"] if met else ["a"])
+
+
 BAD = [
     ("wrong-status", lambda b: b[CLAUSES].cell(row=_row_of("7.1.1"), column=STATUS_COL, value="已完成"),
      lambda b: f"评估表!H{_row_of('7.1.1')}", "状态「已完成」不是可选值"),

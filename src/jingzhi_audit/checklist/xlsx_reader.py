@@ -31,8 +31,9 @@ from .layout import (
 )
 
 WORKBOOK_LIMIT = 20 * 1024 * 1024
-TICKED = {"✓", "√", "✔", "☑", "1", "是", "y", "yes", "x", "●", "对"}
-UNTICKED = {"", "否", "0", "n", "no", "×", "✗", "☐"}
+# Only explicit yes marks count as met: in Chinese forms x and × mean 否, not a tick.
+TICKED = {"✓", "√", "✔", "☑", "1", "是", "y", "yes", "●", "对"}
+UNTICKED = {"", "否", "0", "n", "no", "x", "×", "✗", "✘", "☐"}
 
 
 class XlsxLocator:
