@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Problem
+from .evidence.formats import refusal
 from .evidence.loader import EVIDENCE_SUFFIXES, load_evidence
 from .validation import EXTRA_VALIDATORS, TargetReport
 from .yamlio import display_path
 
 
 def validate_evidence(path: Path) -> TargetReport | None:
+    name = display_path(path)
+    refused = refusal(path)
+    if refused is not None:  # a spreadsheet of a format we do not read: say what to do
+        return TargetReport(name, "evidence", [Problem(name, None, None, refused)])
     if path.suffix.lower() not in EVIDENCE_SUFFIXES:
         return None
-    name = display_path(path)
     try:
         pack, evidence = load_evidence(path)
     except InputError as exc:

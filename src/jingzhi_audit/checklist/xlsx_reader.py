@@ -51,13 +51,14 @@ class XlsxLocator:
         return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
 
 
-def read_workbook(path: Path) -> Any:
-    """A ``Source`` (see ``evidence.loader``) from an evidence workbook."""
+def read_workbook(path: Path, *, name: str | None = None) -> Any:
+    """A ``Source`` (see ``evidence.loader``) from an evidence workbook; ``name`` is how messages
+    name it (default: its path)."""
     from openpyxl import load_workbook
 
     from ..evidence.loader import Source
 
-    name = display_path(path)
+    name = name or display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

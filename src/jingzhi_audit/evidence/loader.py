@@ -20,11 +20,12 @@ from ..diagnostics import nearest, validation_problems
 from ..errors import EvidenceError, InputError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
 from .facts import FactError, FactValue, coerce, flatten
+from .formats import OFFICE_SUFFIXES, read_office, refusal
 from .model import EvidenceFile
 
 EVIDENCE_FILE_LIMIT = 5 * 1024 * 1024
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-EVIDENCE_SUFFIXES = (".yaml", ".yml", *EXCEL_SUFFIXES)  # what score, validate and batch read as evidence
+EVIDENCE_SUFFIXES = (".yaml", ".yml", *EXCEL_SUFFIXES, *OFFICE_SUFFIXES)  # what score, validate and batch read
 
 
 class Locator(Protocol):
@@ -127,7 +128,12 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
-    """Parse and schema-check an evidence file (YAML, or an Excel workbook)."""
+    """Parse and schema-check an evidence file (YAML, or an Excel or LibreOffice workbook)."""
+    refused = refusal(path)
+    if refused is not None:
+        raise EvidenceError([Problem(yamlio.display_path(path), None, None, refused)])
+    if path.suffix.lower() in OFFICE_SUFFIXES:
+        return read_office(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         from ..checklist.xlsx_reader import read_workbook
 
