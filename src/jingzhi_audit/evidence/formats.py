@@ -80,4 +80,4 @@ def read_office(path: Path) -> Any:
         if not converted.is_file():
             raise EvidenceError([Problem(name, None, None, f"LibreOffice 无法打开此文件（是否已损坏？）；{SAVE_AS}")])
         workbook = read_workbook(converted, name=name)
-    return Source(workbook.locator, workbook.data, raw, path.suffix.lower().lstrip("."))
+    return Source(workbook.locator, workbook.data, raw, path.suffix.lower().lstrip("."), workbook.problems)

@@ -94,7 +94,7 @@ class PackMemo:
 def load_evidence(path: Path, *, standard: str | None = None,
                   pack_loader: PackLoader = cached_pack) -> tuple[Pack, Evidence]:
     """Read ``path`` (YAML or Excel), find its pack, check it against the pack, hash attachments."""
-    source = read_source(path)
+    source = parse_source(path)
     doc, data, raw = source.locator, source.data, source.raw
     ref = standard or data.standard
     where = doc.problem(("standard",), "standard", "")
@@ -106,6 +106,7 @@ def load_evidence(path: Path, *, standard: str | None = None,
             f"{doc.name}: 使用的规则包「{ref}」无效或找不到：\n" + "\n".join(str(p) for p in exc.problems)
         )) from None
     facts, problems = check_against_pack(doc, data, pack)
+    problems = [*source.problems, *problems]  # a workbook's cell problems, with the rest
     attachments, attachment_problems = resolve_attachments(doc, data, path.parent)
     problems += attachment_problems
     errors = [p for p in problems if p.severity == "error"]
@@ -125,10 +126,20 @@ class Source:
     data: EvidenceFile
     raw: bytes
     encoding: str
+    problems: list[Problem] = field(default_factory=list)  # found while reading, data still usable
 
 
 def read_source(path: Path) -> Source:
     """Parse and schema-check an evidence file (YAML, or an Excel or LibreOffice workbook)."""
+    source = parse_source(path)
+    if source.problems:
+        raise EvidenceError(source.problems)
+    return source
+
+
+def parse_source(path: Path) -> Source:
+    """Like ``read_source``, but problems that leave the data usable (a workbook cell that could
+    not be read) are returned in ``Source.problems``, so that the pack's checks still run."""
     refused = refusal(path)
     if refused is not None:
         raise EvidenceError([Problem(yamlio.display_path(path), None, None, refused)])
