@@ -96,16 +96,28 @@ class ValidateFormat(StrEnum):
 
 @command
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")] = None,
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = ValidateFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
+    changed: Annotated[bool, typer.Option("--changed", help="给出的是改动过的文件（可已删除）：校验包含它们的规则包、"
+                                                            "词表和对照表，其余文件忽略（pre-commit 钩子用）。")] = False,
 ) -> None:
     """校验规则包与评估证据文件：列出全部问题（文件:行: 字段: 说明），有效时退出码为 0。"""
     from . import evidence_validation  # noqa: F401  (registers the evidence-file validator)
     from .render.validation import RENDERERS
     from .validation import validate_paths
 
+    if changed:
+        from .pack.changes import staged_deletions, targets_for_changes
+
+        paths = targets_for_changes([*(paths or []), *staged_deletions()])
+        if not paths:
+            _stderr("改动的文件不属于任何规则包、词表或对照表，无需校验。")
+            raise typer.Exit(0)
+    elif not paths:
+        _stderr("请给出要校验的规则包文件夹、规则包中的文件或评估证据文件，如 audit validate standards/")
+        raise typer.Exit(2)
     reports = validate_paths(paths)
     text = RENDERERS[format.value](reports)
     if output is not None:
