@@ -5,10 +5,18 @@ VENV    ?= .venv
 PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
+CLIENTS := tests/clients/node_modules/.installed-stamp
 
-.PHONY: demo test setup system-deps lint typecheck pytest checklists bench clean
+.PHONY: demo test setup system-deps clients lint typecheck pytest checklists bench clean
 
 setup: system-deps $(STAMP)
+
+# Outside programs the tests drive (the YAML language server editors use), from the lock file.
+clients: system-deps $(CLIENTS)
+
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+	@touch $(CLIENTS)
 
 system-deps:
 	@sh scripts/system-deps.sh
@@ -31,7 +39,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+pytest: setup clients
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
@@ -47,4 +55,4 @@ bench: setup
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis tests/clients/node_modules

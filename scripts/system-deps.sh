@@ -5,9 +5,16 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 WeasyPrint's text layout
 #   libharfbuzz-subset0              font subsetting: 0.3 s per report instead of 12-16 s
 #   poppler-utils                    pdftotext/pdffonts/pdftoppm/pdfdetach, used by the tests
+#   libreoffice-calc-nogui           LibreOffice headless: the tests round-trip workbooks through it,
+#                                    and audit reads .ods evidence by converting it to .xlsx
+#   nodejs npm                       only when npm is missing: the tests install yaml-language-server
 # Not root: print the command to run and go on (the Python parts still work; PDF tests skip).
 set -eu
 packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig"
+packages="$packages libreoffice-calc-nogui"
+if ! command -v npm >/dev/null 2>&1; then
+    packages="$packages nodejs npm"
+fi
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     packages="$packages python3-venv"
 fi

@@ -9,7 +9,7 @@ import yaml
 
 from jingzhi_audit.evidence.loader import load_evidence
 from jingzhi_audit.result import Result
-from jingzhi_audit.scoring.engine import score
+from jingzhi_audit.scoring import score
 
 GENERATED_AT = "2026-11-22T10:00:00+08:00"
 

@@ -16,7 +16,7 @@ from jingzhi_audit.pack import Pack, load_pack
 from jingzhi_audit.render.markdown import render_markdown
 from jingzhi_audit.render.terminal import render_text
 from jingzhi_audit.result import Result
-from jingzhi_audit.scoring.engine import score
+from jingzhi_audit.scoring import score
 from tests.conftest import BUNDLED_PACK
 
 PACK: Pack = load_pack(BUNDLED_PACK)

@@ -52,7 +52,15 @@ def test_chinese_windows_encodings_load(tmp_path: Path, raw: bytes, expected: st
 
 BAD_FILES = [
     ("duplicate-key", "a: 1\nb: 2\na: 3\n", 3, "键「a」重复出现（第 1 行已有）"),
-    ("tab-indent", "a:\n\tb: 1\n", 2, "制表符（Tab）缩进"),
+    ("tab-indent", "a:\n\tb: 1\n", 2, "使用了制表符（Tab）：YAML 只允许用空格缩进"),
+    ("tab-after-dash", "a:\n  -\tb\n", 2, "使用了制表符（Tab）"),
+    ("tab-mixed-indent", "a:\n  b: 1\n \tc: 2\n", 3, "使用了制表符（Tab）"),
+    ("full-width-colon", "community:\n  name: x\n  district： 环翠区\nassessor: y\n", 3,
+     "用了全角冒号“：”：YAML 的键后面要用半角冒号“:”"),
+    ("full-width-colon-last", "community:\n  name: x\n  district： 环翠区\n", 3, "用了全角冒号“：”"),
+    ("full-width-colon-top", "standard： jingzhi-2022\ncommunity:\n  name: x\n", 1, "用了全角冒号“：”"),
+    ("full-width-colon-first", "community:\n  name： x\n  district: y\n", 2, "用了全角冒号“：”"),
+    ("full-width-colon-valid-yaml", "community:\n  name： 海韵社区\n", 2, "「name： 海韵社区」用了全角冒号“：”"),
     ("truncated-flow", "a: {b: 1, c: [1, 2\n", 2, "意外结束"),
     ("truncated-quote", 'a: "unterminated\n', 2, "意外结束|引号没有闭合"),
     ("empty", "", 1, "文件为空"),
@@ -99,3 +107,9 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         yamlio.load(tmp_path / "nope.yaml")
     with pytest.raises(InputError, match="这是一个文件夹"):
         yamlio.load(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["note: PPT：活动照片\n", "a: 说明：好\n", 'a: "name： 引号中的文字"\n',
+                                  "a:\n  - 要求：每月一次\n"])
+def test_a_full_width_colon_inside_a_text_is_fine(tmp_path: Path, text: str) -> None:
+    assert yamlio.load(write(tmp_path, text)).data

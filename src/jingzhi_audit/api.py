@@ -48,10 +48,21 @@ def save(data: str | bytes, output: Path, *, source: Path | None = None, what: s
 
 
 # -- validate, schema, show ------------------------------------------------------------------------
-def validate(paths: Sequence[Path]) -> list[TargetReport]:
-    """``audit validate``: a report for every pack, vocabulary, crosswalk and evidence file named."""
+def validate(paths: Sequence[Path], *, changed: bool = False) -> list[TargetReport]:
+    """``audit validate``: a report for every pack, vocabulary, crosswalk and evidence file named.
+
+    With ``changed``, ``paths`` are files a commit changed (existing or deleted, as pre-commit
+    passes them): the packs, vocabularies and crosswalks containing them are validated, and an
+    empty list means none of them belongs to one.
+    """
     from .validate.targets import validate_paths
 
+    if changed:
+        from .pack.changes import staged_deletions, targets_for_changes
+
+        return validate_paths(targets_for_changes([*paths, *staged_deletions()]))
+    if not paths:
+        raise UsageError("请给出要校验的规则包文件夹、规则包中的文件或评估证据文件，如 audit validate standards/")
     return validate_paths(paths)
 
 
@@ -94,36 +105,41 @@ class Initialised:
 
     template: Path
     schema: Path
-    schema_written: bool
     clauses: int
     facts: int
 
 
-def template_for(pack: Pack, *, standard_ref: str | None = None) -> tuple[str, str]:
-    """The evidence template text and its JSON Schema text for ``pack``."""
+def write_schema_beside(document: Path, pack: Pack) -> Path:
+    """Write ``pack``'s evidence schema beside ``document``, under the name its modeline gives
+    (``jingzhi-2022.schema.json``); a stale copy of an older version is replaced. Its path."""
     import json
 
-    from .evidence.template import evidence_schema, render_template
+    from .errors import InputError
+    from .evidence.template import evidence_schema, schema_file_name
+    from .files import read_text
 
+    path = document.parent / schema_file_name(pack)
     text = json.dumps(evidence_schema(pack), ensure_ascii=False, indent=2) + "\n"
-    return render_template(pack, standard_ref=standard_ref), text
+    try:
+        current: str | None = read_text(path)[0]
+    except InputError:
+        current = None
+    if current != text:
+        write_text_atomic(path, text)
+    return path
 
 
 def init(standard: str = DEFAULT_STANDARD, output: Path = Path("community.yaml"), *,
          force: bool = False) -> Initialised:
-    """``audit init``: a complete evidence template (and its editor schema beside it)."""
-    from .evidence.template import SCHEMA_FILE
+    """``audit init``: a complete evidence template, and the pack's editor schema beside it."""
+    from .evidence.template import render_template
 
     refuse_overwrite(output, force, what="证据文件")
     pack = load_pack(resolve_pack(standard))
     ref = standard if standard in (pack.id, DEFAULT_STANDARD) else str(pack.folder.resolve())
-    template, schema_text = template_for(pack, standard_ref=ref)
-    write_text_atomic(output, template)
-    schema_path = output.parent / SCHEMA_FILE
-    written = not schema_path.exists()
-    if written:
-        write_text_atomic(schema_path, schema_text)
-    return Initialised(output, schema_path, written, len(pack.index), len(pack.used_facts()))
+    write_text_atomic(output, render_template(pack, standard_ref=ref))
+    schema_path = write_schema_beside(output, pack)
+    return Initialised(output, schema_path, len(pack.index), len(pack.used_facts()))
 
 
 def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,
@@ -195,7 +211,8 @@ def convert(source: Path, output: Path, *, force: bool = False) -> None:
     else:
         from .evidence.template import render_template
 
-        data = render_template(pack, evidence=evidence.data, schema_file=None)
+        data = render_template(pack, evidence=evidence.data)
+        write_schema_beside(output, pack)  # the modeline names it: the editor checks the converted file
     save(data, output, force=True)
 
 

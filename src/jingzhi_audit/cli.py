@@ -164,15 +164,20 @@ def validate(
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = TEXT,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
+    changed: Annotated[bool, typer.Option("--changed", help="给出的是改动过的文件（可已删除）：校验包含它们的规则包、"
+                                                            "词表和对照表，其余文件忽略（pre-commit 钩子用）。")] = False,
 ) -> None:
     """校验规则包与评估证据文件：列出全部问题（文件:行: 字段: 说明），有效时退出码为 0。"""
     from .api import save
     from .api import validate as run
 
-    reports = run(paths)
+    reports = run(paths or [], changed=changed)
+    if changed and not reports:
+        _stderr("改动的文件不属于任何规则包、词表或对照表，无需校验。")
+        raise typer.Exit(0)
     text = VALIDATE_FORMATS[format.value].render(reports)
     if output is not None:
-        for path in paths:  # never over one of the files being checked
+        for path in paths or []:  # never over one of the files being checked
             refuse_input(output, path, what="被校验的文件")
         save(text, output)
     else:

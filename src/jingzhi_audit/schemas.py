@@ -36,9 +36,9 @@ def _category() -> dict[str, Any]:
 
 
 def _evidence() -> dict[str, Any]:
-    from .evidence.model import EvidenceFile
+    from .evidence.schema import evidence_schema
 
-    return EvidenceFile.model_json_schema()
+    return evidence_schema()
 
 
 def _result() -> dict[str, Any]:

@@ -12,6 +12,7 @@ Python data ourselves so that we can
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -126,8 +127,15 @@ def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     problem = exc.problem or ""
     lines = text.splitlines()
     source_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
-    if "\t" in problem or "'\\t'" in problem or (source_line[:1] == "\t" and "token" in problem):
-        msg = "使用了制表符（Tab）缩进：YAML 只允许用空格缩进，请把 Tab 换成空格"
+    at = source_line[mark.column:mark.column + 1] if mark is not None else ""
+    colon = _full_width_colon(lines, exc)
+    if "\t" in problem or "'\\t'" in problem or "tab character" in problem or at == "\t" \
+            or (source_line[:1] == "\t" and "token" in problem):
+        msg = "使用了制表符（Tab）：YAML 只允许用空格缩进，请把 Tab 换成空格"
+    elif colon is not None:
+        line = colon + 1
+        msg = ("用了全角冒号“：”：YAML 的键后面要用半角冒号“:”再加一个空格（如 district: 环翠区），"
+               "请把“：”换成“:”")
     elif mark is not None and (mark.index >= len(text.rstrip()) or "<stream end>" in problem
                                or "end of stream" in problem):
         msg = f"文件在此处意外结束（文件可能不完整或被截断）：{_explain(problem)}"
@@ -140,6 +148,25 @@ def _syntax_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         if exc.context:
             msg += f"（{_explain(exc.context)}）"
     return Problem(name, line, None, msg)
+
+
+_FULL_WIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s#'\"{\[][^:#'\"]*?：")
+
+
+# a field name (English, as every field of our files) or a quoted ID, then a full-width colon
+_FIELD_WITH_FULL_WIDTH_COLON = re.compile(r"^(?:[a-z][a-z0-9_.]*|\"[0-9.]+\")\s*：")
+
+
+def _full_width_colon(lines: list[str], exc: yaml.MarkedYAMLError) -> int | None:
+    """The 0-based line, at or a little before the error, where a key is followed by a full-width
+    colon (``district： 环翠区``): YAML reads it as text, and fails on a later line."""
+    marks = [m.line for m in (exc.problem_mark, exc.context_mark) if m is not None]
+    if not marks:
+        return None
+    for row in range(min(max(marks), len(lines) - 1), max(min(marks) - 3, -1), -1):
+        if _FULL_WIDTH_KEY.match(lines[row]) and ":" not in lines[row].split("：", 1)[0]:
+            return row
+    return None
 
 
 _YAML_PHRASES = {
@@ -236,6 +263,11 @@ class _Builder:
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         tag = node.tag
         if tag == _STR_TAG:
+            if not node.style and _FIELD_WITH_FULL_WIDTH_COLON.match(node.value):  # plain, not quoted
+                # "name： 海韵社区" is valid YAML, but a text, not the key name: say so
+                self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
+                                             f"「{node.value}」用了全角冒号“：”：YAML 的键后面要用半角冒号“:”"
+                                             "再加一个空格，请把“：”换成“:”"))
             return node.value
         if tag == _FLOAT_TAG:
             return _decimal(node)

@@ -19,7 +19,8 @@ from jingzhi_audit.api import assess
 from jingzhi_audit.checklist.workbook import checklist_workbook
 from jingzhi_audit.cli import app
 from jingzhi_audit.errors import EvidenceError
-from jingzhi_audit.evidence.loader import load_evidence, read_source
+from jingzhi_audit.evidence.formats import read_source
+from jingzhi_audit.evidence.loader import load_evidence
 from jingzhi_audit.evidence.model import EvidenceFile
 from jingzhi_audit.evidence.template import render_template
 from jingzhi_audit.evidence.workbook_layout import CLAUSE_INDEX, CLAUSES, INFO, INFO_INDEX
@@ -183,6 +184,19 @@ def test_a_workbook_filled_by_a_person(blank: Path) -> None:
     assert next(c for c in result.clauses if c.id == "5.6.1").credit == 1.0  # 12 ≥ 10 organisations
 
 
+@pytest.mark.parametrize(("mark", "met"), [("x", False), ("X", False), ("×", False), ("否", False), ("✗", False),
+                                          ("✔", True), ("☑", True), ("是", True), ("1", True)])
+def test_an_x_in_a_criterion_cell_means_not_met(blank: Path, mark: str, met: bool) -> None:
+    def edit(book: Any) -> None:
+        book[INFO].cell(row=_info_row(book, "community.name"), column=2, value="幸福社区")
+        ws = book[CLAUSES]
+        ws.cell(row=_row_of("5.1.1"), column=STATUS_COL, value="部分达标")
+        ws.cell(row=_row_of("5.1.1"), column=CLAUSE_INDEX["criterion_a"], value="√")
+        ws.cell(row=_row_of("5.1.1"), column=CLAUSE_INDEX["criterion_b"], value=mark)
+    _fill(blank, edit)
+    assert read_source(blank).data.clauses["5.1.1"].criteria_met == (["a", "b"] if met else ["a"])
+
+
 BAD = [
     ("wrong-status", lambda b: b[CLAUSES].cell(row=_row_of("7.1.1"), column=STATUS_COL, value="已完成"),
      lambda b: f"评估表!H{_row_of('7.1.1')}", "状态「已完成」不是可选值"),
@@ -259,10 +273,16 @@ def test_workbook_structure() -> None:
     assert rules and rules[0].type == "decimal" and rules[0].formula2 == "1"
 
 
-def test_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
-    office = shutil.which("libreoffice") or shutil.which("soffice")
+def _office() -> str:
+    """LibreOffice, which make test's set-up installs (scripts/system-deps.sh): absent is a failure."""
+    office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+        pytest.fail("LibreOffice is not installed: run make setup (apt-get install libreoffice-calc-nogui)")
+    return office
+
+
+def test_libreoffice_opens_the_workbook(tmp_path: Path) -> None:
+    office = _office()
     path = tmp_path / "checklist.xlsx"
     path.write_bytes(checklist_workbook(PACK))
     # filter options: comma, double quote, UTF-8 (76); the first sheet is exported
@@ -315,9 +335,7 @@ def test_batch_and_validate_take_workbooks(runner: CliRunner, tmp_path: Path) ->
 
 
 def test_a_workbook_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
-    office = shutil.which("libreoffice") or shutil.which("soffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+    office = _office()
     folder = tmp_path / "q"
     shutil.copytree(ROOT / "examples" / "qingshan", folder)
     original = read_source(folder / "community.yaml").data
@@ -326,3 +344,23 @@ def test_a_workbook_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) ->
                     str(folder / "表.xlsx")], check=True, capture_output=True, timeout=180)
     shutil.move(folder / "resaved" / "表.xlsx", folder / "resaved.xlsx")
     assert read_source(folder / "resaved.xlsx").data == original
+
+
+def test_libreoffice_keeps_the_date_rule_and_a_valid_date_valid(tmp_path: Path) -> None:
+    from openpyxl.utils.datetime import to_excel
+
+    data = read_source(ROOT / "examples" / "qingshan" / "community.yaml").data
+    (tmp_path / "表.xlsx").write_bytes(checklist_workbook(PACK, data))
+    subprocess.run([_office(), "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "resaved"),
+                    str(tmp_path / "表.xlsx")], check=True, capture_output=True, timeout=180)
+    info = load_workbook(tmp_path / "resaved" / "表.xlsx")[INFO]
+    rows = [_info_row(info.parent, key) for key in ("assessed_on", "period.from", "period.to")]
+    assert rows == [8, 9, 10]
+    for row in rows:
+        cell = info.cell(row=row, column=INFO_INDEX["value"])
+        rules = [dv for dv in info.data_validations.dataValidation if cell.coordinate in dv.sqref]
+        assert len(rules) == 1 and rules[0].type == "date" and rules[0].operator in (None, "between")
+        low, high = float(rules[0].formula1), float(rules[0].formula2)
+        assert (low, high) == (to_excel(dt.datetime(2000, 1, 1)), to_excel(dt.datetime(2100, 12, 31)))
+        assert isinstance(cell.value, dt.datetime) and low <= to_excel(cell.value) <= high
+    assert info.cell(row=8, column=INFO_INDEX["value"]).value.date() == data.assessed_on

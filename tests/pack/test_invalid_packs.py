@@ -108,7 +108,7 @@ CASES = [
          META, 32, r"阈值「satisfaction_mni」未在 pack\.yaml 的 thresholds 中定义（是否想写：satisfaction_min？）"),
     Case("duplicate-yaml-key", replace(CAT2, "points: 4\n", "points: 4\npoints: 5\n"), CAT2, 4,
          r"键「points」重复出现（第 3 行已有）"),
-    Case("tab-indented", replace(CAT2, "\n  - id:", "\n\t- id:"), CAT2, 5, r"制表符（Tab）缩进"),
+    Case("tab-indented", replace(CAT2, "\n  - id:", "\n\t- id:"), CAT2, 5, r"使用了制表符（Tab）：YAML 只允许用空格缩进"),
     Case("truncated", truncate(CAT1, 0.5), CAT1, 28, r"文件在此处意外结束"),
     Case("empty-file", write(CAT2, b""), CAT2, 1, r"文件为空"),
     Case("fifty-megabytes", huge(CAT2, 50), CAT2, 1, r"文件过大（50\.0 MB）"),

@@ -29,6 +29,7 @@ from .. import __version__
 from ..errors import InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
+from ..evidence.office import REFUSED
 from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
@@ -87,12 +88,22 @@ class BatchResult:
 def discover(source: Path, out: Path) -> list[Path]:
     """Evidence files under ``source``: YAML files and Excel workbooks, not in attachment folders,
     not hidden (nor Excel's ``~$`` lock files), not inside the output folder."""
+    return _files(source, out, EVIDENCE_SUFFIXES)
+
+
+def unsupported(source: Path, out: Path) -> list[Path]:
+    """Spreadsheets under ``source`` that ``discover`` passes over for their format (``.csv``,
+    ``.xls`` …): a person may have meant them as evidence, so the summary lists them."""
+    return _files(source, out, tuple(REFUSED))
+
+
+def _files(source: Path, out: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not source.is_dir():
         raise InputError([_problem(source, "不是文件夹：audit batch 需要一个存放各社区证据文件的文件夹")])
     out_resolved = out.resolve()
     found = []
     for path in sorted(source.rglob("*")):
-        if path.suffix.lower() not in EVIDENCE_SUFFIXES or not path.is_file():
+        if path.suffix.lower() not in suffixes or not path.is_file():
             continue
         rel_parts = path.relative_to(source).parts
         if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):

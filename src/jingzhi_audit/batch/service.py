@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..evidence.formats import refusal
 from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..result import RatingBand
-from ..result.district import CommunityRow, DistrictSummary, FailedFile
-from .runner import BatchOptions, Outcome, Task, discover, run, tasks_for
+from ..result.district import CommunityRow, DistrictSummary, FailedFile, SkippedFile
+from .runner import BatchOptions, Outcome, Task, discover, run, tasks_for, unsupported
 from .summary import summarize
 
 
@@ -28,8 +29,18 @@ def plan(options: BatchOptions) -> list[Task]:
     """The tasks of a run (known before it starts, for the progress bar's total)."""
     tasks = tasks_for(discover(options.source, options.out), options.source, options.out)
     if not tasks:
-        raise InputError([Problem(display_path(options.source), None, None, "文件夹中没有找到证据文件（*.yaml 或 *.xlsx）")])
+        skipped = skipped_files(options)
+        message = "文件夹中没有找到证据文件（*.yaml、*.xlsx 或 *.ods）"
+        if skipped:
+            message += f"；以下 {len(skipped)} 个文件的格式不支持：" + "；".join(f"{s.path}（{s.reason}）" for s in skipped[:5])
+        raise InputError([Problem(display_path(options.source), None, None, message)])
     return tasks
+
+
+def skipped_files(options: BatchOptions) -> list[SkippedFile]:
+    """Files of the district folder left out for their format, each with what to do."""
+    return [SkippedFile(path=path.relative_to(options.source).as_posix(), reason=refusal(path) or "")
+            for path in unsupported(options.source, options.out)]
 
 
 def run_batch(options: BatchOptions, tasks: list[Task],
@@ -41,7 +52,7 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         rows, failed, source=display_path(options.source),
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
-    )
+    ).model_copy(update={"unsupported": skipped_files(options)})
     written = write_summary(summary, options.out, pdf=options.pdf)
     graded = sum(1 for o in result.outcomes if not o.skipped)
     return BatchReport(summary=summary, written=written, graded=graded, skipped=len(result.outcomes) - graded)

@@ -53,6 +53,12 @@ UNLOCKED = Protection(locked=False)
 # The workbook's creation date is fixed (the standard's date); openpyxl stamps "modified" with the
 # time of saving, so a regenerated checklist differs in that stamp even when its content does not.
 FIXED_TIME = dt.datetime(2022, 12, 11)
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)  # what 基本信息 accepts as a date
+
+
+def _serial(day: dt.date) -> int:
+    """The spreadsheet serial number of ``day`` (1900 date system, as Excel and WPS use)."""
+    return (day - dt.date(1899, 12, 30)).days
 
 _TYPE_HINTS = {"integer": "整数", "number": "数字", "ratio": "百分比，如 93% 或 0.93", "boolean": "是 / 否"}
 
@@ -142,8 +148,11 @@ def _info(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
     _header(ws, INFO_COLUMNS)
     values = _info_values(evidence) if evidence is not None else {"standard": pack.id}
     row = 2
-    date_rule = DataValidation(type="date", allow_blank=True, showErrorMessage=True, errorTitle="日期格式",
-                               error="请填写日期，如 2026-11-01")
+    # Real bounds: a date rule without them reads as "between 0 and 0" in LibreOffice, which then
+    # refuses every date and writes that broken rule back into the file.
+    date_rule = DataValidation(type="date", operator="between", formula1=str(_serial(FIRST_DATE)),
+                               formula2=str(_serial(LAST_DATE)), allow_blank=True, showErrorMessage=True,
+                               errorTitle="日期格式", error="请填写 2000-01-01 至 2100-12-31 之间的日期，如 2026-11-01")
     ws.add_data_validation(date_rule)
     for key, label, hint in COMMUNITY_FIELDS:
         _info_row(ws, row, label, values.get(key), hint, key, "")

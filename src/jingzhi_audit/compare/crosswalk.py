@@ -25,6 +25,7 @@ from ..diagnostics import nearest, validation_problems
 from ..errors import InputError, PackError, Problem
 from ..models import Model
 from ..pack import Pack, load_pack
+from ..pack.compiled import CROSSWALK_FOLDER
 from ..pack.locate import resolve_pack
 from ..pack.model import NumericId, Slug, Text
 
@@ -32,7 +33,6 @@ Relation = Literal["equal", "subset", "superset", "intersect"]
 INVERSE: dict[str, Relation] = {"equal": "equal", "subset": "superset", "superset": "subset",
                                 "intersect": "intersect"}
 RELATION_LABELS = {"equal": "等同", "subset": "前者较窄", "superset": "前者较宽", "intersect": "部分重叠"}
-CROSSWALK_FOLDER = "crosswalk"
 
 
 class Pair(Model):

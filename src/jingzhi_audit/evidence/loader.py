@@ -17,7 +17,7 @@ from ..diagnostics import nearest
 from ..errors import EvidenceError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
 from .facts import FactError, FactValue, coerce, flatten
-from .formats import read_source
+from .formats import parse_source
 from .model import EvidenceFile
 from .source import Locator
 
@@ -82,7 +82,7 @@ class PackMemo:
 def load_evidence(path: Path, *, standard: str | None = None,
                   pack_loader: PackLoader = cached_pack) -> tuple[Pack, Evidence]:
     """Read ``path`` (YAML or Excel), find its pack, check it against the pack, hash attachments."""
-    source = read_source(path)
+    source = parse_source(path)
     doc, data, raw = source.locator, source.data, source.raw
     ref = standard or data.standard
     where = doc.problem(("standard",), "standard", "")
@@ -94,6 +94,7 @@ def load_evidence(path: Path, *, standard: str | None = None,
             f"{doc.name}: 使用的规则包「{ref}」无效或找不到：\n" + "\n".join(str(p) for p in exc.problems)
         )) from None
     facts, problems = check_against_pack(doc, data, pack)
+    problems = [*source.problems, *problems]  # a workbook's cell problems, with the rest
     attachments, attachment_problems = resolve_attachments(doc, data, path.parent)
     problems += attachment_problems
     errors = [p for p in problems if p.severity == "error"]

@@ -7,7 +7,7 @@ at a line or a cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +38,7 @@ class Source:
     data: EvidenceFile
     raw: bytes
     encoding: str
+    problems: list[Problem] = field(default_factory=list)  # found while reading; the data is still usable
 
 
 def read_yaml(path: Path) -> Source:

@@ -16,13 +16,22 @@ from ..exact import decimal_text
 from ..pack import Pack
 from ..pack.model import RECONSTRUCTED_NOTE, FactDef
 from ..result import STATUS_LABELS
+from .schema import evidence_schema
 
-SCHEMA_FILE = "evidence.schema.json"
+__all__ = ["evidence_schema", "render_template", "schema_file_name"]
+
+
+def schema_file_name(pack: Pack) -> str:
+    """The schema file written beside a template, named after its pack (``jingzhi-2022.schema.json``):
+    a folder may hold templates of several packs, and none must be checked against another's."""
+    return f"{pack.id}.schema.json"
+
+
 _TYPE_HINTS = {
     "integer": "整数",
     "number": "数字",
     "ratio": "比例，如 0.93 或 93%",
-    "boolean": "是/否：填 true 或 false",
+    "boolean": "是/否：填 是 或 否",
 }
 
 
@@ -79,12 +88,15 @@ def _entry_lines(entry: Any, indent: str) -> list[str]:
     return lines
 
 
-def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file: str | None = SCHEMA_FILE,
+def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file: str | None = "",
                     evidence: Any = None) -> str:
-    """The commented evidence template; with ``evidence``, filled in with its values (``audit convert``)."""
+    """The commented evidence template; with ``evidence``, filled in with its values (``audit convert``).
+    Its first line points editors at ``schema_file`` (default: the pack's; None: no such line)."""
     meta = pack.meta
     lines: list[str] = []
     add = lines.append
+    if schema_file == "":
+        schema_file = schema_file_name(pack)
     if schema_file:
         add(f"# yaml-language-server: $schema={schema_file}")
     add(f"# 《{meta.title}》{meta.code or ''} 社区自评证据文件（规则包 {meta.id}，版本 {meta.version}）")
@@ -173,52 +185,3 @@ def _facts(pack: Pack, lines: list[str], values: dict[str, Any] | None = None) -
         indent = "  " * (len(groups) + 1)
         comment = _fact_comment(fact) if fact is not None else "本规则包未使用的数据项"
         lines.append(_commented(f"{indent}{leaf}: {_scalar(given.get(name))}", comment, 35))
-
-
-def evidence_schema(pack: Pack) -> dict[str, Any]:
-    """The generic evidence schema, narrowed to this pack's clause IDs and facts (for editors)."""
-    from .model import EvidenceFile
-
-    schema = EvidenceFile.model_json_schema()
-    defs = schema.setdefault("$defs", {})
-    entry_ref = {"anyOf": [{"$ref": "#/$defs/ClauseEntry"}, {"type": "null"}]}
-    schema["properties"]["clauses"] = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            cid: {**entry_ref, "description": f"{clause.title or ''}：{clause.text}"}
-            for cid, (_, _, clause) in pack.index.items()
-        },
-    }
-    schema["properties"]["facts"] = _facts_schema(pack)
-    defs.setdefault("ClauseEntry", {})
-    return schema
-
-
-def _facts_schema(pack: Pack) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
-    for name, fact in pack.facts.items():  # the whole vocabulary: one evidence file serves every pack
-        node = root
-        *groups, leaf = name.split(".")
-        for group in groups:
-            node = node["properties"].setdefault(
-                group, {"type": "object", "additionalProperties": False, "properties": {}})
-        node["properties"][leaf] = _fact_schema(fact)
-    return root
-
-
-def _fact_schema(fact: FactDef) -> dict[str, Any]:
-    description = _fact_comment(fact)
-    if fact.type == "boolean":
-        return {"type": ["boolean", "null"], "description": description}
-    if fact.type == "ratio":
-        return {"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
-                          {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"}, {"type": "null"}],
-                "description": description}
-    kind = "integer" if fact.type == "integer" else "number"
-    schema: dict[str, Any] = {"type": [kind, "null"], "description": description}
-    if fact.min is not None:
-        schema["minimum"] = float(fact.min)
-    if fact.max is not None:
-        schema["maximum"] = float(fact.max)
-    return schema

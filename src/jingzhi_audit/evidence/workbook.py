@@ -33,8 +33,10 @@ from .workbook_layout import (
 )
 
 WORKBOOK_LIMIT = 20 * 1024 * 1024
-TICKED = {"✓", "√", "✔", "☑", "1", "是", "y", "yes", "x", "●", "对"}
-UNTICKED = {"", "否", "0", "n", "no", "×", "✗", "☐"}
+HEADER_CHANGED = "表头被改动"
+# Only explicit yes marks count as met: in Chinese forms x and × mean 否, not a tick.
+TICKED = {"✓", "√", "✔", "☑", "1", "是", "y", "yes", "●", "对"}
+UNTICKED = {"", "否", "0", "n", "no", "x", "×", "✗", "✘", "☐"}
 
 
 class XlsxLocator:
@@ -52,11 +54,11 @@ class XlsxLocator:
         return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
 
 
-def read_workbook(path: Path) -> Source:
-    """A ``Source`` (see ``evidence.loader``) from an evidence workbook."""
+def read_workbook(path: Path, *, name: str | None = None) -> Source:
+    """A ``Source`` from an evidence workbook; ``name`` is how messages name it (default: its path)."""
     from openpyxl import load_workbook
 
-    name = display_path(path)
+    name = name or display_path(path)
     try:
         raw = read_bytes(path, limit=WORKBOOK_LIMIT)
     except InputError as exc:
@@ -77,13 +79,13 @@ def read_workbook(path: Path) -> Source:
     if BONUS in book.sheetnames:
         data["bonus"] = _entries(book[BONUS], locator, problems, "bonus")
     locator.data = data
-    if problems:
-        raise EvidenceError(problems)
-    try:
+    if any(p.message.startswith(HEADER_CHANGED) for p in problems):
+        raise EvidenceError(problems)  # a header was changed: nothing below it can be read
+    try:  # cell problems do not hide the others: they travel with the data (Source.problems)
         evidence = EvidenceFile.model_validate(data)
     except ValidationError as exc:
-        raise EvidenceError(validation_problems(exc, locator, EvidenceFile)) from None
-    return Source(locator, evidence, raw, "xlsx")
+        raise EvidenceError(problems + validation_problems(exc, locator, EvidenceFile)) from None
+    return Source(locator, evidence, raw, "xlsx", problems)
 
 
 def _columns(ws: Any, expected: tuple[Any, ...]) -> dict[str, int]:
@@ -117,7 +119,7 @@ def _value(value: Any) -> Any:
 def _info(ws: Any, locator: XlsxLocator, problems: list[Problem]) -> dict[str, Any]:
     columns = _columns(ws, INFO_COLUMNS)
     if "key" not in columns or "value" not in columns:
-        problems.append(Problem(locator.name, None, f"{INFO}!A1", "表头被改动：找不到“名称（勿改）”或“填写内容”列"))
+        problems.append(Problem(locator.name, None, f"{INFO}!A1", f"{HEADER_CHANGED}：找不到“名称（勿改）”或“填写内容”列"))
         return {}
     data: dict[str, Any] = {"community": {}, "facts": {}}
     for row in range(2, ws.max_row + 1):
@@ -155,7 +157,7 @@ def _info(ws: Any, locator: XlsxLocator, problems: list[Problem]) -> dict[str, A
 def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: str) -> dict[str, Any]:
     columns = _columns(ws, CLAUSE_COLUMNS)
     if "id" not in columns or "status" not in columns:
-        problems.append(Problem(locator.name, None, f"{ws.title}!A1", "表头被改动：找不到“条款编号”或“状态”列"))
+        problems.append(Problem(locator.name, None, f"{ws.title}!A1", f"{HEADER_CHANGED}：找不到“条款编号”或“状态”列"))
         return {}
     entries: dict[str, Any] = {}
     first_row: dict[str, int] = {}

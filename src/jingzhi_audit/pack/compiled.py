@@ -21,6 +21,7 @@ from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Vocabulary
 
 PACK_FILE = "pack.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+CROSSWALK_FOLDER = "crosswalk"  # standards/crosswalk/<a>__<b>.yaml, beside the packs
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Unknown keys are rejected everywhere (``extra="forbid"``) so that a misspelt key is an error that
 names it. These models check the shape of one file; rules that span files (unique IDs, points
-adding up, expressions naming declared facts) live in ``pack.validate``.
+adding up, expressions naming declared facts) live in ``pack.rules``.
 """
 
 import datetime as dt
@@ -153,7 +153,7 @@ class ScaleStep(Model):
 class Scale(Model):
     """Stepped credit over a measured value; bounds may name pack thresholds.
 
-    Ordering is checked by ``pack.validate`` once threshold names are resolved to numbers.
+    Ordering is checked by ``pack.rules`` once threshold names are resolved to numbers.
     """
 
     label: Text | None = None

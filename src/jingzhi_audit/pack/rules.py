@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import nearest
 from ..errors import InputError, Problem
@@ -28,18 +29,29 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 
 
 def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
-    """Cross-file validation of what ``read_pack`` produced."""
+    """Cross-file validation of what ``read_pack`` produced.
+
+    A file that could not be read does not hide the problems of the others: the rules run on what
+    could be read, leaving out only those that need the missing part (counts and sums over all
+    categories, expressions when the facts are unknown), which would merely echo the file error."""
     problems = list(raw.problems)
     meta, meta_doc = raw.meta, raw.meta_doc
-    if not raw.complete or meta is None or meta_doc is None:
-        return None, problems  # file errors first: cross-file rules would only echo them
-    categories: list[Category] = [c for c in raw.categories if c is not None]
-    v = _Validator(raw.folder, meta, meta_doc, categories, raw.category_docs)
+    pairs = [(d, c) for d, c in zip(raw.category_docs, raw.categories, strict=True) if c is not None]
+    docs, categories = [d for d, _ in pairs], [c for _, c in pairs]
+    if meta is None or meta_doc is None:
+        if not categories:
+            return None, problems
+        meta_doc = docs[0]
+        meta = PackMeta.model_construct(**_EMPTY_META)  # stands in for an unreadable pack.yaml
+    vocabulary_missing = meta.vocabulary is not None and raw.vocabulary is None
+    v = _Validator(raw.folder, meta, meta_doc, categories, docs,
+                   complete=raw.complete, meta_ok=raw.meta is not None,
+                   facts_ok=raw.meta is not None and not vocabulary_missing)
     if raw.vocabulary is not None and raw.vocabulary_doc is not None:
         v.add_vocabulary(raw.vocabulary.facts)
     v.run()
     problems.extend(v.problems)
-    if any(p.severity == "error" for p in problems):
+    if not raw.complete or any(p.severity == "error" for p in problems):
         return None, problems
     files, sources = pack_files(raw.folder, meta)
     pack = Pack(
@@ -58,9 +70,16 @@ def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
     return pack, problems
 
 
+_EMPTY_META: dict[str, Any] = {"facts": {}, "thresholds": {}, "scales": {}, "documents": {}, "vetoes": [], "bonus": [],
+               "ratings": [], "vocabulary": None, "expect": None}
+
+
 class _Validator:
-    def __init__(self, folder: Path, meta: PackMeta, meta_doc: Document,
-                 categories: list[Category], docs: list[Document]) -> None:
+    def __init__(self, folder: Path, meta: PackMeta, meta_doc: Document, categories: list[Category],
+                 docs: list[Document], *, complete: bool = True, meta_ok: bool = True, facts_ok: bool = True) -> None:
+        self.complete = complete  # every file was read: rules over all of them can run
+        self.meta_ok = meta_ok  # pack.yaml was read
+        self.facts_ok = facts_ok  # and the facts expressions may use are known
         self.folder = folder
         self.meta = meta
         self.meta_doc = meta_doc
@@ -97,11 +116,15 @@ class _Validator:
             if (resolved := self.resolve_scale(self.meta_doc, ("scales", name), f"scales.{name}", scale))
         }
         self.check_structure()
-        self.check_counts()
+        if self.complete:
+            self.check_counts()
         self.check_points()
-        self.check_meta_expressions()
-        self.check_ratings()
-        self.check_unused()
+        if self.facts_ok:
+            self.check_meta_expressions()
+        if self.meta_ok:
+            self.check_ratings()
+        if self.complete and self.facts_ok:
+            self.check_unused()
 
     # -- structure -----------------------------------------------------------------------------
     def check_structure(self) -> None:
@@ -154,6 +177,12 @@ class _Validator:
             if value and _CJK_GAP.search(value):
                 self.warn(doc, (*loc, key), f"{field}.{key}",
                           "汉字之间有空格（多行折叠文本会插入空格），请写在一行内")
+        if self.facts_ok:  # expressions and scales need pack.yaml and the vocabulary
+            self.check_expression(doc, loc, field, clause)
+        if self.meta_ok:
+            self.check_source(doc, (*loc, "source"), f"{field}.source", clause.source)
+
+    def check_expression(self, doc: Document, loc: Loc, field: str, clause: Clause) -> None:
         if clause.check is not None:
             self.expressions[clause.id] = self.compile(doc, (*loc, "check"), f"{field}.check",
                                                        clause.check, "boolean")
@@ -174,7 +203,6 @@ class _Validator:
                 if resolved is not None:
                     self.scales[clause.id] = resolved
                 self.check_source(doc, (*loc, "scale", "source"), f"{field}.scale.source", scale.source)
-        self.check_source(doc, (*loc, "source"), f"{field}.source", clause.source)
 
     def resolve_scale(self, doc: Document, loc: Loc, field: str, scale: Scale) -> Scale | None:
         """The scale with threshold names replaced by their values, checked for order."""
@@ -284,7 +312,7 @@ class _Validator:
                            f"本类各条款分值合计 {decimal_text(clause_sum)}，与本类分值 {decimal_text(cat.points)} 不符"
                            f"（差 {decimal_text(cat.points - clause_sum)}；各项小计：{detail}）")
             total += cat.points
-        if total != self.meta.total_points:
+        if self.complete and self.meta_ok and total != self.meta.total_points:
             detail = "，".join(f"{c.id} {c.title}：{decimal_text(c.points)}" for c in self.categories)
             self.error(self.meta_doc, ("total_points",), "total_points",
                        f"各类分值合计 {decimal_text(total)}，与 total_points {decimal_text(self.meta.total_points)} 不符"

@@ -20,9 +20,9 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
         r = ranked.row
-        rows.append([
-            ranked.rank, r.name, r.district or "", r.street or "", r.total, r.rating.label,
-            *[c.score for c in r.categories],
+        rows.append([  # the figures the reports print (score_text), not the 4-decimal values
+            ranked.rank, r.name, r.district or "", r.street or "", float(r.total_text), r.rating.label,
+            *[float(c.score_text) for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
             "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分",
         ])
@@ -61,15 +61,21 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
             ws.append(row)
+        for cells in ws.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # text from evidence (a name) is data, never a formula
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
+        print_setup(ws)
         return ws
 
     header, rows = ranking_table(summary)
     widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
+    number_formats(ranking, {5: SCORE, **{6 + i: SCORE for i in range(1, len(summary.categories) + 1)}})
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}
     for row_cells, ranked in zip(ranking.iter_rows(min_row=2), summary.ranking, strict=False):
         fill = fills.get(ranked.row.rating.id)
@@ -77,13 +83,15 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
             row_cells[5].fill = PatternFill("solid", fgColor=fill)
     sheet("等级分布", ["等级", "星级", "社区数"],
           [[r.label, "★" * r.stars, r.count] for r in summary.ratings], [12, 10, 10])
-    sheet("分类统计", ["类别", "分值", "平均分", "平均得分率", "最低分", "最低的社区", "最高分", "极差"],
-          [[f"{c.id} {c.title}", c.points, c.average, c.average_ratio, c.lowest_score, c.lowest, c.highest_score,
-            c.spread] for c in summary.categories], [18, 8, 10, 12, 10, 18, 10, 10])
-    sheet("高频失分条款", ["条款", "名称", "涉及社区数", "全区合计失分", "原因分布"],
-          [[m.clause, m.title or "", m.communities, m.points_lost,
-            "；".join(f"{REASON_LABELS.get(k, k)} {v}" for k, v in m.reasons.items())]
-           for m in summary.clauses_missed], [10, 24, 12, 14, 40])
+    stats = sheet("分类统计", ["类别", "分值", "平均分", "平均得分率", "最低分", "最低的社区", "最高分", "极差"],
+                  [[f"{c.id} {c.title}", c.points, c.average, c.average_ratio, c.lowest_score, c.lowest,
+                    c.highest_score, c.spread] for c in summary.categories], [18, 8, 10, 12, 10, 18, 10, 10])
+    number_formats(stats, {2: SCORE, 3: SCORE, 4: RATIO, 5: SCORE, 7: SCORE, 8: SCORE})
+    missed = sheet("高频失分条款", ["条款", "名称", "涉及社区数", "全区合计失分", "原因分布"],
+                   [[m.clause, m.title or "", m.communities, m.points_lost,
+                     "；".join(f"{REASON_LABELS.get(k, k)} {v}" for k, v in m.reasons.items())]
+                    for m in summary.clauses_missed], [10, 24, 12, 14, 40])
+    number_formats(missed, {4: SCORE})
     attention = [["一票否决", name] for name in summary.vetoed] + \
         [["评估不完整", name] for name in summary.incomplete] + \
         [["自评与数据不符", name] for name in summary.mismatched]
@@ -93,3 +101,26 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+SCORE = "0.0"  # one decimal, as the reports print scores
+RATIO = "0.0%"
+
+
+def number_formats(ws: Any, formats: dict[int, str]) -> None:
+    """Give the numbers of each (1-based) column its number format."""
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.column in formats and isinstance(cell.value, int | float):
+                cell.number_format = formats[cell.column]
+
+
+def print_setup(ws: Any) -> None:
+    """A4 landscape, all columns on one page width, the header row repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True

@@ -57,6 +57,10 @@ def summary_view(summary: DistrictSummary, written: list[str]) -> RenderableType
             first = failed.errors[0] if failed.errors else failed.path
             more = f"（另有 {len(failed.errors) - 1} 个问题）" if len(failed.errors) > 1 else ""
             parts.append(Text(f"  {first}{more}", style="red"))
+    if summary.unsupported:  # passed over for their format: say which, and what to do
+        parts.append(Text(f"因格式不支持而未读取的文件（{len(summary.unsupported)}）：", style="bold yellow"))
+        for skipped in summary.unsupported:
+            parts.append(Text(f"  {skipped.path}：{skipped.reason}", style="yellow"))
     if written:
         parts.append(Text("已写入：" + "、".join(written), style="dim"))
     return Group(*parts)

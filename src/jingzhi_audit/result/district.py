@@ -67,6 +67,11 @@ class FailedFile(Model):
     errors: list[str]
 
 
+class SkippedFile(Model):
+    path: str = Field(description="相对于区文件夹的路径")
+    reason: str = Field(description="未读取的原因及处理办法")
+
+
 class RatingCount(Model):
     id: str
     label: str
@@ -119,3 +124,4 @@ class DistrictSummary(Model):
     incomplete: list[str]
     mismatched: list[str]
     average_total: float | None
+    unsupported: list[SkippedFile] = Field(default_factory=list, description="因文件格式不支持而未读取的文件")

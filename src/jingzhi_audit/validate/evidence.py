@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError
-from ..evidence.formats import EVIDENCE_SUFFIXES
+from ..errors import InputError, Problem
+from ..evidence.formats import EVIDENCE_SUFFIXES, refusal
 from ..evidence.loader import load_evidence
 from ..files import display_path
 from .report import TargetReport
@@ -13,9 +13,12 @@ from .report import TargetReport
 
 def validate_evidence(path: Path) -> TargetReport | None:
     """An evidence file checked against its pack; None when the file is not of an evidence format."""
+    name = display_path(path)
+    refused = refusal(path)
+    if refused is not None:  # a spreadsheet of a format we do not read: say what to do
+        return TargetReport(name, "evidence", [Problem(name, None, None, refused)])
     if path.suffix.lower() not in EVIDENCE_SUFFIXES:
         return None
-    name = display_path(path)
     try:
         pack, evidence = load_evidence(path)
     except InputError as exc:
