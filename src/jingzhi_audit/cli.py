@@ -160,7 +160,7 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
 # -- validate ----------------------------------------------------------------------------------
 @command
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")] = None,
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = TEXT,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
