@@ -19,6 +19,7 @@ from .. import yamlio
 from ..diagnostics import nearest, validation_problems
 from ..errors import EvidenceError, InputError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
+from .expiry import Lapse, expiry
 from .facts import FactError, FactValue, coerce, flatten
 from .model import EvidenceFile
 
@@ -59,6 +60,7 @@ class Evidence:
     attachments: dict[str, AttachmentInfo] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # clause id → attachment keys
+    expired: dict[str, Lapse] = field(default_factory=dict)  # clause id → what has expired (``expiry``)
 
     def __post_init__(self) -> None:
         if not self.listed:
@@ -113,7 +115,7 @@ def load_evidence(path: Path, *, standard: str | None = None,
     evidence = Evidence(
         data=data, path=path, name=doc.name, sha256=hashlib.sha256(raw).hexdigest(),
         encoding=source.encoding, facts=facts, attachments=attachments,
-        warnings=[p for p in problems if p.severity == "warning"],
+        warnings=[p for p in problems if p.severity == "warning"], expired=expiry(pack, data),
     )
     return pack, evidence
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from .loader import VOCABULARY_FILE, Pack
+from .model import Clause, PackMeta
 
 _FORMAT = b"jingzhi-pack-cache-1\n"
 
@@ -31,7 +32,9 @@ def cache_dir() -> Path | None:
 
 def cache_key(folder: Path) -> str:
     """Every file of the pack folder, and the shared vocabulary beside it (packs refer to it)."""
-    digest = hashlib.sha256(f"{__version__}|{sys.version}|".encode())
+    # the model's field names too: a pickle of an older model (same version, a field added) is stale
+    fields = ",".join(sorted(Clause.model_fields) + sorted(PackMeta.model_fields))
+    digest = hashlib.sha256(f"{__version__}|{sys.version}|{fields}|".encode())
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     vocabulary = folder.parent / VOCABULARY_FILE
     if vocabulary.is_file():

@@ -14,6 +14,7 @@ from ..compare.crosswalk import CROSSWALK_FOLDER
 from ..errors import InputError, Problem
 from ..pack.loader import PACK_FILE, VOCABULARY_FILE, read_pack
 from ..pack.rules import validate_raw
+from ..review.check import validate_review
 from ..yamlio import display_path
 
 
@@ -98,7 +99,7 @@ def _validate(kind: str, path: Path) -> TargetReport:
     if kind == "missing":
         return TargetReport(display_path(path), "unknown",
                             [Problem(display_path(path), None, None, "文件或文件夹不存在")])
-    for validator in EXTRA_VALIDATORS:
+    for validator in (validate_review, *EXTRA_VALIDATORS):  # a review file first: it is YAML too
         report = validator(path)
         if report is not None:
             return report
