@@ -7,8 +7,9 @@ import os
 from pathlib import Path
 
 from ..errors import AuditError, EvidenceError
-from ..evidence.loader import PackLoader, cached_pack, load_evidence
+from ..evidence.loader import Evidence, PackLoader, cached_pack, load_evidence
 from ..files import refuse_overwrite, write_bytes_atomic, write_text_atomic
+from ..pack import Pack
 from ..result import Result
 from ..scoring import score
 from ..yamlio import display_path
@@ -47,12 +48,12 @@ def init_review(evidence_path: Path, output: Path | None = None, *, force: bool 
     return out
 
 
-def _checked(review_path: Path, evidence_path: Path, pack: object, evidence: object) -> ReviewSource:
+def _checked(review_path: Path, evidence_path: Path, pack: Pack, evidence: Evidence) -> ReviewSource:
     source = read_review(review_path)
     if source.evidence_path.resolve() != evidence_path.resolve():
         raise AuditError(f"复核文件 {display_path(review_path)} 复核的是「{source.data.evidence}」，"
                          f"不是 {display_path(evidence_path)}")
-    problems = check_review(source, pack, evidence)  # type: ignore[arg-type]
+    problems = check_review(source, pack, evidence)
     if any(p.severity == "error" for p in problems):
         raise EvidenceError(problems)
     return source
@@ -64,12 +65,17 @@ def assess_reviewed(path: Path, *, standard: str | None = None, review: Path | N
     reviewed figures beside the self-assessed ones."""
     pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
     own = score(pack, evidence, generated_at=generated_at)
-    chosen = review_for(path, review)
-    if chosen is None:
+    return with_review(pack, evidence, own, review_for(path, review), generated_at=generated_at)
+
+
+def with_review(pack: Pack, evidence: Evidence, own: Result, review: Path | None, *, generated_at: str) -> Result:
+    """``own`` with the review at ``review`` beside it (``own`` itself when there is none)."""
+    if review is None:
         return own
-    source = _checked(chosen, path, pack, evidence)
-    return apply_review(pack, evidence, own, source.data, path=display_path(chosen), sha256=source.sha256,
-                        generated_at=generated_at, seal_intact=seal_intact(source.data, pack, evidence))
+    source = _checked(review, evidence.path, pack, evidence)
+    return apply_review(pack, evidence, own, source.data, path=display_path(review),
+                        sha256=source.sha256, generated_at=generated_at,
+                        seal_intact=seal_intact(source.data, pack, evidence))
 
 
 def sign_review(review_path: Path, *, signed_by: str | None = None, signed_on: dt.date | None = None,
