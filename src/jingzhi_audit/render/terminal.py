@@ -113,7 +113,7 @@ def _review(result: Result) -> RenderableType:
     assert rv is not None
     style = "bold green" if rv.state == "valid" else "bold red"
     text = Text("\n".join(review_lines(result)), style=style)
-    table = Table(title="复核意见：自评与复核后得分", title_justify="left", pad_edge=False)
+    table = Table(title="复核：各类得分", title_justify="left", pad_edge=False)
     table.add_column("类别", no_wrap=True)
     table.add_column("自评", justify="right")
     table.add_column("复核后", justify="right")

@@ -74,7 +74,9 @@ class ReviewEntry(Model):
     @field_validator("status")
     @classmethod
     def _status_with_verdict(cls, status: str | None, info: ValidationInfo) -> str | None:
-        verdict = info.data.get("verdict")
+        if "verdict" not in info.data:  # the verdict itself is wrong: one message, about it
+            return status
+        verdict = info.data["verdict"]
         if verdict == "disagree" and status is None:
             raise ValueError("复核结论为不同意时必须填写复核认定的状态（status）")
         if verdict == "agree" and status is not None:

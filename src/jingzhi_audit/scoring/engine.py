@@ -110,8 +110,8 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
                     credit = auto.credit
             present = missing_file = False
             for attachment in listed:
-                if (attachment.kind != "file" or attachment.exists) and (lapse is None or attachment.path not in lapse.stale):
-                    present = True
+                if attachment.kind != "file" or attachment.exists:
+                    present = present or lapse is None or attachment.path not in lapse.stale
                 else:
                     missing_file = True
             if missing_file:
