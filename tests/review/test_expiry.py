@@ -53,7 +53,7 @@ def test_an_unapproved_na_is_only_flagged(tmp_path: Path) -> None:
 
 
 def test_the_template_the_schema_and_the_bundled_pack_know_the_fields() -> None:
-    pack, evidence = load_evidence(EXPIRED)
+    pack, _ = load_evidence(EXPIRED)
     schema = evidence_schema(pack)
     entry = schema["$defs"]["ClauseEntry"]["properties"]
     attachment = schema["$defs"]["Attachment"]["properties"]

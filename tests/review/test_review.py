@@ -115,7 +115,7 @@ def test_sign_seals_and_a_later_edit_breaks_the_seal(tmp_path: Path) -> None:
 def test_a_lapsed_review_cannot_be_signed(tmp_path: Path) -> None:
     folder = copy_fixtures(tmp_path) / "community"
     (folder / "files" / "名册.csv").write_text("姓名\n", encoding="utf-8")
-    with pytest.raises(AuditError, match="复核已失效，不能签署：佐证文件 files/名册.csv 在复核后有改动"):
+    with pytest.raises(AuditError, match=r"复核已失效，不能签署：佐证文件 files/名册\.csv 在复核后有改动"):
         sign_review(folder / "agree.review.yaml", signed_on=dt.date(2026, 11, 21))
 
 
