@@ -124,11 +124,12 @@ class SchemaKind(StrEnum):
     category = "category"
     evidence = "evidence"
     result = "result"
+    review = "review"
 
 
 @command
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="pack（pack.yaml）、category（分类文件）、evidence 或 result。")],
+    kind: Annotated[SchemaKind, typer.Argument(help="pack（pack.yaml）、category（分类文件）、evidence、result 或 review（复核文件）。")],
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="evidence：按此规则包列出全部条款编号和数据项。")] = None,
 ) -> None:
     """输出文件格式的 JSON Schema，供编辑器自动补全与校验。"""

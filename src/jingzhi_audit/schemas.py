@@ -24,6 +24,10 @@ def schema_for(kind: str, *, standard: str | None = None) -> dict[str, Any]:
         from .evidence.model import EvidenceFile
 
         schema = EvidenceFile.model_json_schema()
+    elif kind == "review":
+        from .review.model import ReviewFile
+
+        schema = ReviewFile.model_json_schema()
     elif kind == "result":
         from .result import Result
 

@@ -113,3 +113,12 @@ def test_review_help_is_chinese(runner: CliRunner) -> None:
         result = _run(runner, *args)
         assert result.exit_code == 0
         assert "复核" in result.stdout or "核对" in result.stdout
+
+
+def test_schema_of_review_files(runner: CliRunner) -> None:
+    result = _run(runner, "schema", "review")
+    assert result.exit_code == 0
+    schema = json.loads(result.stdout)
+    assert schema["title"] == "复核文件"
+    assert {"evidence", "evidence_sha256", "reviewer", "attachments", "clauses", "seal"} <= set(schema["properties"])
+    assert schema["$defs"]["Reviewer"]["properties"]["name"]["description"] == "复核人"

@@ -25,6 +25,7 @@ def test_a_signed_review_round_trips_through_excel(tmp_path: Path) -> None:
     clauses = dict(source.data.clauses)
     clauses["1.1.1"] = ReviewEntry(verdict="disagree", status="partial", criteria_met=["a", "c"],
                                    comment="制度未印发\n表彰缺文件")
+    clauses["2.1.2"] = clauses["2.1.2"].model_copy(update={"comment": "=HYPERLINK(\"http://x\",\"点我\")"})
     review = source.data.model_copy(update={"clauses": clauses})
     book_path = folder / "downgrade.review.xlsx"
     book_path.write_bytes(review_workbook(pack, evidence, review))
@@ -39,6 +40,8 @@ def test_a_signed_review_round_trips_through_excel(tmp_path: Path) -> None:
     assert row[7].value == "部分达标" and row[7].protection.locked  # the self-assessment, locked
     assert not row[-1].protection.locked
     assert book.sheetnames[1] == "复核信息"
+    hostile = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "2.1.2")[-1]
+    assert hostile.data_type == "s" and hostile.value.startswith("=HYPERLINK")  # text, never a formula
 
 
 def test_review_init_to_excel_then_score_with_it(tmp_path: Path, monkeypatch: object) -> None:

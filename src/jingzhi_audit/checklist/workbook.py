@@ -67,9 +67,20 @@ def checklist_workbook(pack: Pack, evidence: EvidenceFile | None = None) -> byte
     _clauses(book.create_sheet(CLAUSES), pack, evidence)
     if pack.meta.bonus:
         _bonus(book.create_sheet(BONUS), pack, evidence)
+    as_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def as_text(book: Workbook) -> None:
+    """Text that starts with “=” is text, never a formula: the checklist writes no formulas of its
+    own, so every cell openpyxl took for one holds words a person wrote (evidence is data)."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _header(ws: Worksheet, columns: Any) -> None:

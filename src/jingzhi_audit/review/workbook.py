@@ -69,7 +69,7 @@ def review_workbook(pack: Pack, evidence: Evidence, review: ReviewFile) -> bytes
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..checklist.workbook import BORDER, HEAD_FILL, INPUT_FILL, WRAP, checklist_workbook
+    from ..checklist.workbook import BORDER, HEAD_FILL, INPUT_FILL, WRAP, as_text, checklist_workbook
 
     book = load_workbook(io.BytesIO(checklist_workbook(pack, evidence.data)))
     ws = book[CLAUSES]
@@ -122,6 +122,7 @@ def review_workbook(pack: Pack, evidence: Evidence, review: ReviewFile) -> bytes
         info.cell(row=row, column=3, value=key)
     info.protection.sheet = True
     info.protection.formatColumns = False
+    as_text(book)  # a comment that starts with “=” stays a comment
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
