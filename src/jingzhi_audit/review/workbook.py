@@ -69,7 +69,14 @@ def review_workbook(pack: Pack, evidence: Evidence, review: ReviewFile) -> bytes
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..checklist.workbook import BORDER, HEAD_FILL, INPUT_FILL, WRAP, as_text, checklist_workbook
+    from ..checklist.workbook import (
+        BORDER,
+        HEAD_FILL,
+        INPUT_FILL,
+        WRAP,
+        as_text,
+        checklist_workbook,
+    )
 
     book = load_workbook(io.BytesIO(checklist_workbook(pack, evidence.data)))
     ws = book[CLAUSES]
