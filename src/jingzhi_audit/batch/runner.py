@@ -31,8 +31,7 @@ from ..evidence.loader import EVIDENCE_SUFFIXES, PackMemo, load_evidence
 from ..files import write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
-from ..review.load import find_review
-from ..review.model import is_review_path
+from ..review.locate import find_review, is_review_path
 from ..review.service import with_review
 from ..scoring.engine import score
 from ..yamlio import display_path

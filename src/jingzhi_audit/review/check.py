@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import is_review_path
+from .locate import is_review_path
 
 if TYPE_CHECKING:
     from ..validate.targets import TargetReport

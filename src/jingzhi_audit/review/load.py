@@ -18,7 +18,7 @@ from ..diagnostics import nearest, validation_problems
 from ..errors import EvidenceError, InputError, Problem
 from ..evidence.loader import Evidence, Locator, PackLoader, cached_pack, load_evidence
 from ..pack import Pack
-from .model import REVIEW_SUFFIXES, ReviewFile
+from .model import ReviewFile
 
 REVIEW_FILE_LIMIT = 5 * 1024 * 1024
 
@@ -40,16 +40,6 @@ class ReviewSource:
     def evidence_path(self) -> Path:
         """The evidence file the review names, relative to the review file."""
         return self.path.parent / self.data.evidence
-
-
-def find_review(evidence_path: Path) -> Path | None:
-    """``<name>.review.yaml`` (or ``.review.yml``, ``.review.xlsx``) beside an evidence file."""
-    stem = evidence_path.name.rsplit(".", 1)[0]
-    for suffix in REVIEW_SUFFIXES:
-        candidate = evidence_path.with_name(stem + suffix)
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def read_review(path: Path) -> ReviewSource:
@@ -133,11 +123,6 @@ def load_review(path: Path, *, standard: str | None = None,
     if any(p.severity == "error" for p in problems):
         raise EvidenceError(problems)
     return source, pack, evidence
-
-
-def review_for(evidence_path: Path, review: Path | None) -> Path | None:
-    """The review to use: the one given, else the one beside the evidence file (if any)."""
-    return review if review is not None else find_review(evidence_path)
 
 
 def describe(source: ReviewSource) -> dict[str, Any]:

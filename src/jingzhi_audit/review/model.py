@@ -28,7 +28,6 @@ from ..pack.model import Text
 Verdict = Literal["agree", "disagree"]
 VERDICT_WORDS: dict[str, Verdict] = {"同意": "agree", "agree": "agree", "不同意": "disagree", "disagree": "disagree"}
 VERDICT_LABELS: dict[str, str] = {"agree": "同意", "disagree": "不同意"}
-REVIEW_SUFFIXES = (".review.yaml", ".review.yml", ".review.xlsx")
 Sha256 = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[0-9a-f]{64}$")]
 
 
@@ -128,9 +127,4 @@ class ReviewFile(Model):
     def verdicts(self) -> dict[str, ReviewEntry]:
         """The clauses with a verdict."""
         return {key: entry for key, entry in self.clauses.items() if entry is not None and entry.verdict}
-
-
-def is_review_path(name: str) -> bool:
-    """Whether a file name is a review file's (``*.review.yaml``, ``*.review.xlsx``)."""
-    return name.lower().endswith(REVIEW_SUFFIXES)
 

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import AuditError, EvidenceError
 from ..evidence.loader import Evidence, PackLoader, cached_pack, load_evidence
-from ..files import refuse_overwrite, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..result import Result
 from ..scoring import score
 from ..yamlio import display_path
-from .apply import apply_review
-from .load import ReviewSource, check_review, read_review, review_for
-from .model import Seal
-from .seal import make_seal, seal_intact, seal_yaml, without_seal
+from .locate import find_review
+
+if TYPE_CHECKING:  # the review modules load only when there is a review (audit score stays fast)
+    from .load import ReviewSource
+    from .model import Seal
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -28,6 +29,7 @@ def default_review_path(evidence_path: Path) -> Path:
 
 def init_review(evidence_path: Path, output: Path | None = None, *, force: bool = False) -> Path:
     """Write a review template (YAML, or an Excel workbook for ``.xlsx``) for one evidence file."""
+    from ..files import refuse_overwrite, write_bytes_atomic, write_text_atomic
     from .template import new_review, render_review
 
     out = output if output is not None else default_review_path(evidence_path)
@@ -49,6 +51,8 @@ def init_review(evidence_path: Path, output: Path | None = None, *, force: bool 
 
 
 def _checked(review_path: Path, evidence_path: Path, pack: Pack, evidence: Evidence) -> ReviewSource:
+    from .load import check_review, read_review
+
     source = read_review(review_path)
     if source.evidence_path.resolve() != evidence_path.resolve():
         raise AuditError(f"复核文件 {display_path(review_path)} 复核的是「{source.data.evidence}」，"
@@ -65,13 +69,17 @@ def assess_reviewed(path: Path, *, standard: str | None = None, review: Path | N
     reviewed figures beside the self-assessed ones."""
     pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
     own = score(pack, evidence, generated_at=generated_at)
-    return with_review(pack, evidence, own, review_for(path, review), generated_at=generated_at)
+    return with_review(pack, evidence, own, review if review is not None else find_review(path),
+                       generated_at=generated_at)
 
 
 def with_review(pack: Pack, evidence: Evidence, own: Result, review: Path | None, *, generated_at: str) -> Result:
     """``own`` with the review at ``review`` beside it (``own`` itself when there is none)."""
     if review is None:
         return own
+    from .apply import apply_review
+    from .seal import seal_intact
+
     source = _checked(review, evidence.path, pack, evidence)
     return apply_review(pack, evidence, own, source.data, path=display_path(review),
                         sha256=source.sha256, generated_at=generated_at,
@@ -81,6 +89,10 @@ def with_review(pack: Pack, evidence: Evidence, own: Result, review: Path | None
 def sign_review(review_path: Path, *, signed_by: str | None = None, signed_on: dt.date | None = None,
                 force: bool = False) -> Seal:
     """Seal a review (``audit review sign``): only the ``seal`` block of the file is written."""
+    from ..files import write_bytes_atomic, write_text_atomic
+    from .load import read_review
+    from .seal import make_seal, seal_yaml, without_seal
+
     source = read_review(review_path)
     pack, evidence = load_evidence(source.evidence_path)
     _checked(review_path, source.evidence_path, pack, evidence)
