@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from jingzhi_audit.errors import AuditError, EvidenceError
-from jingzhi_audit.review.load import find_review, read_review
+from jingzhi_audit.review.load import read_review
+from jingzhi_audit.review.locate import find_review
 from jingzhi_audit.review.service import assess_reviewed, sign_review
 from tests.review.helpers import GENERATED, REVIEW_FIXTURES, copy_fixtures
 
