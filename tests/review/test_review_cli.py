@@ -122,3 +122,20 @@ def test_schema_of_review_files(runner: CliRunner) -> None:
     assert schema["title"] == "复核文件"
     assert {"evidence", "evidence_sha256", "reviewer", "attachments", "clauses", "seal"} <= set(schema["properties"])
     assert schema["$defs"]["Reviewer"]["properties"]["name"]["description"] == "复核人"
+
+
+def test_verify_notices_a_review_added_later(runner: CliRunner, community: Path) -> None:
+    assert _run(runner, "score", "community.yaml", "-o", "result.json").exit_code == 0
+    assert _run(runner, "verify", "result.json").exit_code == 0
+    (community / "agree.review.yaml").rename(community / "community.review.yaml")
+    result = _run(runner, "verify", "result.json")
+    assert result.exit_code == 1
+    assert "  - 结果生成后新增了复核文件 community.review.yaml（复核有效）\n" in result.stdout
+
+
+def test_terminal_names_what_has_expired(runner: CliRunner, community: Path) -> None:
+    result = _run(runner, "score", "../expired/community.yaml")
+    assert result.exit_code == 0
+    assert "不适用已过期 1 · 不适用未审批 1 · 佐证过期 1" in result.stdout
+    md = _run(runner, "score", "../expired/community.yaml", "-f", "markdown")
+    assert "| 1.2.1 |" in md.stdout and "不适用已过期、不适用未审批、未评估" in md.stdout

@@ -99,6 +99,8 @@ def _rescore(result: Result, evidence_path: Path, review_path: Path | None, repo
     pairs += [(f"{a.id} {a.title} 得分", a.score_text, b.score_text)
               for a, b in zip(result.categories, again.categories, strict=False)]
     old, new = result.review, again.review
+    if old is None and new is not None:
+        report.changes.append(f"结果生成后新增了复核文件 {new.path}（{REVIEW_STATE_LABELS[new.state]}）")
     if old is not None and new is not None:
         pairs += [("复核后总分", old.total_text, new.total_text),
                   ("复核状态", REVIEW_STATE_LABELS[old.state], REVIEW_STATE_LABELS[new.state])]
