@@ -49,8 +49,9 @@ def test_a_review_that_downgrades_two_clauses() -> None:
     # the self-assessment stays the result's own figures; the reviewed score sits beside it
     assert (result.total, result.total_text, result.rating.label) == (9.5, "9.5", "优秀")
     assert (review.total, review.total_text, review.rating.id, review.rating.label) == (6.5, "6.5", "basic", "基本合格")
-    assert [(c.id, c.self_score_text, c.score_text) for c in review.categories] == [("1", "5.5", "4.5"),
-                                                                                    ("2", "4.0", "2.0")]
+    assert [(c.id, c.self_score_text, c.score_text, c.difference) for c in review.categories] == [
+        ("1", "5.5", "4.5", -1.0), ("2", "4.0", "2.0", -2.0)]
+    assert review.difference == -3.0
     assert [(d.clause, d.self_status, d.status, d.difference, d.comment) for d in review.disagreements] == [
         ("2.1.2", "met", "not_met", -2.0, "调查结果没有公布"),
         ("1.2.1", "met", "partial", -1.0, "纪要只有两个季度，未做到每季度一次"),

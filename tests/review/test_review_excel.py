@@ -76,3 +76,16 @@ def test_review_init_to_excel_then_score_with_it(tmp_path: Path, monkeypatch: ob
     bad = runner.invoke(app, ["validate", str(path)], catch_exceptions=False)
     assert bad.exit_code == 1
     assert "评估表!" in bad.stdout and "复核结论「反对」不是可选值" in bad.stdout
+
+
+def test_signing_an_excel_review_keeps_it_excel(tmp_path: Path) -> None:
+    folder = copy_fixtures(tmp_path) / "community"
+    source, pack, evidence = load_review(folder / "downgrade.review.yaml")
+    path = folder / "community.review.xlsx"
+    path.write_bytes(review_workbook(pack, evidence, source.data))
+    seal = sign_review(path, signed_on=dt.date(2026, 11, 21))
+    back = read_review(path).data
+    assert back.seal == seal and back.model_copy(update={"seal": None}) == source.data
+    review = assess_reviewed(folder / "community.yaml", generated_at=GENERATED).review
+    assert review is not None and review.state == "valid" and review.seal is not None and review.seal.intact
+    assert review.total_text == "6.5"

@@ -7,11 +7,8 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..exact import r4
 from ..result import FlagCounts, RatingResult, Result
 
 
@@ -87,7 +84,7 @@ def review_fields(result: Result) -> dict[str, object]:
     rv = result.review
     brief = None if rv is None else ReviewBrief(
         state=rv.state, reviewer=rv.reviewer, total=rv.total, total_text=rv.total_text, rating=rv.rating.label,
-        difference=r4(Fraction(str(result.total)) - Fraction(str(rv.total))), disagreements=len(rv.disagreements))
+        difference=0.0 - rv.difference, disagreements=len(rv.disagreements))  # (never -0.0)
     return {"review": brief, "expired_na": sum(1 for c in result.clauses if "na_expired" in c.flags)}
 
 

@@ -214,6 +214,7 @@ class ReviewCategory(Model):
     score_text: str = Field(description="复核后得分（显示值）")
     self_score: float
     score: float
+    difference: float = Field(description="复核后 − 自评")
 
 
 class Disagreement(Model):
@@ -246,6 +247,7 @@ class ReviewSummary(Model):
     reviewed_clauses: int = Field(description="已给出复核结论的条款数")
     total: float
     total_text: str
+    difference: float = Field(description="复核后总分 − 自评总分")
     rating: RatingResult
     categories: list[ReviewCategory]
     disagreements: list[Disagreement] = Field(description="不同意的条款，分差绝对值大的在前")

@@ -87,6 +87,11 @@ def _contribution(clause: ClauseResult, result: Result) -> Fraction:
     return Fraction(str(clause.earned)) * Fraction(str(category.points)) / Fraction(str(category.applicable))
 
 
+def _minus(a: float, b: float) -> float:
+    """``a − b`` of two 4-decimal figures, exactly (no binary float residue)."""
+    return r4(Fraction(str(a)) - Fraction(str(b)))
+
+
 def apply_review(pack: Pack, evidence: Evidence, own: Result, review: ReviewFile, *, path: str, sha256: str,
                  generated_at: str, seal_intact: bool | None = None) -> Result:
     """``own`` (the self-assessed result) with the review summary beside it."""
@@ -116,9 +121,10 @@ def apply_review(pack: Pack, evidence: Evidence, own: Result, review: ReviewFile
         path=path, sha256=sha256, reviewer=review.reviewer.name, organization=review.reviewer.organization,
         reviewed_on=review.reviewer.reviewed_on.isoformat() if review.reviewer.reviewed_on else None,
         state="none" if not verdicts else "lapsed" if reasons else "valid", lapsed_because=reasons,
-        reviewed_clauses=len(verdicts), total=reviewed.total, total_text=reviewed.total_text, rating=reviewed.rating,
+        reviewed_clauses=len(verdicts), total=reviewed.total, total_text=reviewed.total_text,
+        difference=_minus(reviewed.total, own.total), rating=reviewed.rating,
         categories=[ReviewCategory(id=a.id, title=a.title, self_score_text=a.score_text, score_text=b.score_text,
-                                   self_score=a.score, score=b.score)
+                                   self_score=a.score, score=b.score, difference=_minus(b.score, a.score))
                     for a, b in zip(own.categories, reviewed.categories, strict=True)],
         disagreements=[d for _, _, d in disagreements],
         seal=ReviewSeal(signed_by=seal.signed_by, signed_on=seal.signed_on.isoformat(), sha256=seal.sha256,
