@@ -139,3 +139,13 @@ def test_terminal_names_what_has_expired(runner: CliRunner, community: Path) -> 
     assert "不适用已过期 1 · 不适用未审批 1 · 佐证过期 1" in result.stdout
     md = _run(runner, "score", "../expired/community.yaml", "-f", "markdown")
     assert "| 1.2.1 |" in md.stdout and "不适用已过期、不适用未审批、未评估" in md.stdout
+
+
+def test_a_hostile_comment_is_plain_text_in_the_terminal(runner: CliRunner, community: Path) -> None:
+    path = community / "downgrade.review.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("调查结果没有公布", '"[bold red]没有公布[/]\\x1b[2J"'), encoding="utf-8")
+    result = _run(runner, "score", "community.yaml", "--review", "downgrade.review.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "[bold red]没有公布[/]" in result.stdout  # markup printed as written
+    assert "\x1b" not in result.stdout  # no escape sequence reaches the terminal

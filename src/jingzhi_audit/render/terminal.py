@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
-from .wording import flag_summary, notices, percent, place, rating_note, review_lines
+from .wording import flag_summary, notices, percent, place, printable, rating_note, review_lines
 
 BAR_WIDTH = 20
 TOP_GAPS = 10
@@ -112,7 +112,7 @@ def _review(result: Result) -> RenderableType:
     rv = result.review
     assert rv is not None
     style = "bold green" if rv.state == "valid" else "bold red"
-    text = Text("\n".join(review_lines(result)), style=style)
+    text = Text(printable("\n".join(review_lines(result))), style=style)  # Text: never markup
     table = Table(title="复核：各类得分", title_justify="left", pad_edge=False)
     table.add_column("类别", no_wrap=True)
     table.add_column("自评", justify="right")
@@ -130,7 +130,8 @@ def _review(result: Result) -> RenderableType:
         rows.add_column("分差", justify="right", no_wrap=True)
         rows.add_column("复核意见", overflow="fold")
         for d in rv.disagreements:
-            rows.add_row(d.clause, STATUS_LABELS[d.self_status], STATUS_LABELS[d.status], f"{d.difference:+.2f}", d.comment)
+            rows.add_row(d.clause, STATUS_LABELS[d.self_status], STATUS_LABELS[d.status], f"{d.difference:+.2f}",
+                         Text(printable(d.comment)))
         parts.append(rows)
     return Group(*parts)
 

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from ..result import FLAG_LABELS, REVIEW_STATE_LABELS, Result
 
+_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A}
+
+
+def printable(text: str) -> str:
+    """Text from a file as the terminal may show it: control characters (escape sequences) removed."""
+    return text.translate(_CONTROL)
+
 
 def place(result: Result) -> str:
     """``环翠区 鲸园街道`` — the community's district and street."""
