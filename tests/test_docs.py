@@ -14,6 +14,9 @@ from tests.conftest import ROOT
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(info.name or info.callback.__name__ for info in app.registered_commands
                   if info.callback is not None)
+GROUPS = {group.name: group.typer_instance for group in app.registered_groups if group.name and group.typer_instance}
+SUBCOMMANDS = sorted((name, info.name) for name, group in GROUPS.items() for info in group.registered_commands
+                     if info.name)
 
 
 def test_readme_opens_with_demo_and_test() -> None:
@@ -50,3 +53,16 @@ def test_architecture_doc_is_linked_and_names_real_modules() -> None:
     assert len(packages) >= 4
     for package in packages:
         assert (src / package / "__init__.py").is_file(), package
+@pytest.mark.parametrize(("group", "command"), SUBCOMMANDS)
+def test_subcommand_has_help_and_is_documented(group: str, command: str, runner: CliRunner) -> None:
+    """``audit review init`` and friends count as the ``review`` command: each has Chinese help and
+    appears in the README."""
+    for args in ([group, "--help"], [group, command, "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        assert re.search(r"[\u4e00-\u9fff]", result.stdout), "help text should be Chinese"
+    assert f"audit {group} {command}" in README
+
+
+def test_groups_exist() -> None:
+    assert ("review", "init") in SUBCOMMANDS and ("review", "sign") in SUBCOMMANDS

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .batch.runner import BatchOptions, Outcome, Task
     from .batch.service import BatchReport
     from .compare.engine import Comparison
-    from .validate.report import TargetReport
+    from .result.validation import TargetReport
 
 __all__ = ["assess", "now_iso"]
 DEFAULT_STANDARD = "jingzhi-2022"
@@ -142,11 +142,42 @@ def init(standard: str = DEFAULT_STANDARD, output: Path = Path("community.yaml")
     return Initialised(output, schema_path, len(pack.index), len(pack.used_facts()))
 
 
-def assess(path: Path, *, standard: str | None = None, generated_at: str | None = None,
-           pack_loader: PackLoader = cached_pack) -> Result:
-    """``audit score``: load an evidence file (YAML or Excel), check it against its pack, score it."""
+def assess(path: Path, *, standard: str | None = None, review: Path | None = None,
+           generated_at: str | None = None, pack_loader: PackLoader = cached_pack) -> Result:
+    """``audit score``: load an evidence file (YAML or Excel), check it against its pack, score it;
+    with a review (``review``, or ``<name>.review.yaml`` beside the file) add the reviewed figures."""
+    from .review.locate import find_review
+
     pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
-    return score(pack, evidence, generated_at=generated_at or now_iso())
+    when = generated_at or now_iso()
+    own = score(pack, evidence, generated_at=when)
+    found = review if review is not None else find_review(path)
+    if found is None:
+        return own
+    from .review.service import with_review
+
+    return with_review(pack, evidence, own, found, generated_at=when)
+
+
+def init_review(evidence: Path, output: Path | None = None, *, force: bool = False) -> Path:
+    """``audit review init``: a review template for one evidence file (YAML, or Excel for .xlsx)."""
+    from .review.service import init_review as run
+
+    return run(evidence, output, force=force)
+
+
+def sign_review(review: Path, *, signed_by: str | None = None, signed_on: Any = None, force: bool = False) -> Any:
+    """``audit review sign``: stamp the reviewer, the date and the SHA-256 seal into a review file."""
+    from .review.service import sign_review as run
+
+    return run(review, signed_by=signed_by, signed_on=signed_on, force=force)
+
+
+def verify(result_file: Path) -> Any:
+    """``audit verify``: recompute a saved result from the files it names; what changed since."""
+    from .review.verify import verify_result
+
+    return verify_result(result_file)
 
 
 def load_result(path: Path) -> Result:

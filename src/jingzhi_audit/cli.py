@@ -189,7 +189,7 @@ def validate(
 # -- schema, show, init --------------------------------------------------------------------------
 @command
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="pack（pack.yaml）、category（分类文件）、evidence 或 result。")],
+    kind: Annotated[SchemaKind, typer.Argument(help="pack（pack.yaml）、category（分类文件）、evidence、result 或 review（复核文件）。")],
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="evidence：按此规则包列出全部条款编号和数据项。")] = None,
 ) -> None:
     """输出文件格式的 JSON Schema，供编辑器自动补全与校验。"""
@@ -234,12 +234,13 @@ def score(
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help="输出格式；默认 table，或按 -o 的扩展名推断。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
+    review: Annotated[Path | None, typer.Option("--review", "-r", help="复核文件；默认自动使用证据文件旁的 <名称>.review.yaml。")] = None,
 ) -> None:
-    """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告。"""
+    """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告；有复核文件时同时给出复核后得分。"""
     from .api import assess
 
     renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
-    result = assess(file, standard=standard)
+    result = assess(file, standard=standard, review=review)
     _emit(renderer, result, output, source=file, what="输入的证据文件")
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
@@ -349,6 +350,78 @@ def compare(
 
     renderer = _pick(COMPARE_FORMATS, format, output, "table", source=file, what="输入的证据文件")
     _emit(renderer, run(file, standard or []), output, source=file, what="输入的证据文件")
+
+
+# -- review & verify (issue 14) -------------------------------------------------------------------
+review_app = typer.Typer(help="复核（街道/区）：生成复核文件、签署封印。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(review_app, name="review")
+
+
+def review_command(name: str) -> Callable[[F], F]:
+    """Register an ``audit review <name>`` subcommand that runs inside the error boundary."""
+
+    def register(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with _boundary():
+                return func(*args, **kwargs)
+
+        return review_app.command(name)(wrapper)  # type: ignore[return-value]
+
+    return register
+
+
+@review_command("init")
+def review_init(
+    file: Annotated[Path, typer.Argument(help="所复核的评估证据文件（YAML 或 Excel）。")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="复核文件；默认 <名称>.review.yaml，.xlsx 生成 Excel 复核表。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的复核文件。")] = False,
+) -> None:
+    """生成复核文件模板：复核人、证据文件与佐证的 SHA-256，以及每条条款的复核结论（自评状态写在注释中）。"""
+    from .api import init_review as run
+    from .files import display_path
+
+    written = run(file, output, force=force)
+    _stderr(f"已生成 {display_path(written)}：逐条填写 verdict（同意/不同意）；不同意时填写 status 与 comment。")
+
+
+
+@review_command("sign")
+def review_sign(
+    file: Annotated[Path, typer.Argument(metavar="REVIEW", help="复核文件（.review.yaml 或 .review.xlsx）。")],
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="签署人；默认为复核文件中的复核人。")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="签署日期，如 2026-11-20；默认今天。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="已签署的复核文件重新签署（替换原封印）。")] = False,
+) -> None:
+    """签署复核：写入签署人、日期和 SHA-256 封印（覆盖证据、佐证、规则包与复核内容）。"""
+    import datetime as dt
+
+    from .api import sign_review
+    from .files import display_path
+
+    try:
+        day = dt.date.fromisoformat(date) if date is not None else None
+    except ValueError:
+        raise typer.BadParameter(f"日期「{date}」格式应为 2026-11-20", param_hint="--date") from None
+    seal = sign_review(file, signed_by=reviewer, signed_on=day, force=force)
+    _echo(f"已签署 {display_path(file)}：{seal.signed_by}，{seal.signed_on.isoformat()}，封印 SHA-256 {seal.sha256}\n")
+
+
+@command
+def verify(
+    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score --format json 保存的结果。")],
+) -> None:
+    """核对保存的结果：按结果中记录的证据、佐证、规则包、复核文件与封印重新计算，列出有变化之处。"""
+    from .api import verify as verify_result
+
+    report = verify_result(result_file)
+    if report.unchanged:
+        _echo(f"✓ {report.result}：未发现改动（已核对 {len(report.checked)} 项：证据、佐证、规则包"
+              f"{'、复核' if any(c.startswith('复核') for c in report.checked) else ''}，并重新评分）\n")
+        return
+    _echo(f"✗ {report.result}：结果生成后有 {len(report.changes)} 处改动：\n"
+          + "".join(f"  - {change}\n" for change in report.changes))
+    raise typer.Exit(EXIT_INVALID)
 
 
 def main() -> None:

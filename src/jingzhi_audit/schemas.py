@@ -41,6 +41,12 @@ def _evidence() -> dict[str, Any]:
     return evidence_schema()
 
 
+def _review() -> dict[str, Any]:
+    from .review.model import ReviewFile
+
+    return ReviewFile.model_json_schema()
+
+
 def _result() -> dict[str, Any]:
     from .result import Result
 
@@ -53,6 +59,7 @@ SCHEMAS: dict[str, SchemaKind] = {
         SchemaKind("pack", "规则包 pack.yaml", _pack),
         SchemaKind("category", "规则包分类文件", _category),
         SchemaKind("evidence", "评估证据文件（加 -s 时列出该规则包的全部条款编号和数据项）", _evidence),
+        SchemaKind("review", "复核文件（*.review.yaml）", _review),
         SchemaKind("result", "评分结果 JSON", _result),
     )
 }

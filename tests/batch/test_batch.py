@@ -73,7 +73,7 @@ def test_csv_opens_as_chinese_and_xlsx_has_the_tables(runner: CliRunner, distric
     assert rows[0][:6] == ["排名", "社区", "区（市）", "街道", "总分", "等级"]
     assert len(rows) == 1 + 12 and rows[-1][-1].startswith("无法评分：")
     book = load_workbook(out / "summary.xlsx")
-    assert book.sheetnames == ["排名", "等级分布", "分类统计", "高频失分条款", "需关注的社区", "无法评分的文件"]
+    assert book.sheetnames == ["排名", "等级分布", "分类统计", "高频失分条款", "需关注的社区", "无法评分的文件", "复核差异"]
     assert book["排名"]["B1"].value == "社区" and book["排名"].freeze_panes == "A2"
     assert book["无法评分的文件"].max_row == 3
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import InputError, Problem
+from ..errors import AuditError, InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
 from ..evidence.office import REFUSED
@@ -34,6 +34,8 @@ from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
 from ..result.district import CommunityRow, FailedFile, row_from_result
+from ..review.locate import find_review, is_review_path
+from ..review.service import with_review
 from ..scoring.engine import score
 
 META_SUFFIX = ".meta.json"
@@ -103,8 +105,8 @@ def _files(source: Path, out: Path, suffixes: tuple[str, ...]) -> list[Path]:
     out_resolved = out.resolve()
     found = []
     for path in sorted(source.rglob("*")):
-        if path.suffix.lower() not in suffixes or not path.is_file():
-            continue
+        if path.suffix.lower() not in suffixes or not path.is_file() or is_review_path(path.name):
+            continue  # (a review file is read with the evidence file it reviews)
         rel_parts = path.relative_to(source).parts
         if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
             continue
@@ -153,7 +155,7 @@ def up_to_date(task: Task, options: BatchOptions,
         key = meta["key"]
         if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None
-        if pack_sha(key["pack_folder"]) != key["pack"]:
+        if pack_sha(key["pack_folder"]) != key["pack"] or key.get("review") != _review_sha(task.path):
             return None
         folder = task.path.parent
         if any(_stat(folder / name) != stat for name, stat in key["attachments"].items()):
@@ -164,6 +166,11 @@ def up_to_date(task: Task, options: BatchOptions,
         return CommunityRow.model_validate(meta["row"]), key["pack_folder"]
     except (OSError, KeyError, TypeError, ValueError):
         return None
+
+
+def _review_sha(evidence_path: Path) -> str | None:
+    review = find_review(evidence_path)
+    return _sha256(review) if review is not None else None
 
 
 # -- the worker ---------------------------------------------------------------------------------------
@@ -199,7 +206,13 @@ def grade(task: Task) -> Outcome:
         _remove_outputs(task)
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[str(p) for p in exc.problems][:20]))
     try:
-        result = score(pack, evidence, generated_at=state["generated_at"])
+        review = find_review(task.path)  # <name>.review.yaml beside the evidence file
+        try:
+            result = with_review(pack, evidence, score(pack, evidence, generated_at=state["generated_at"]), review,
+                                 generated_at=state["generated_at"])
+        except AuditError as exc:
+            _remove_outputs(task)
+            return Outcome(task, failed=FailedFile(path=task.rel, errors=exc.message.splitlines()[:20]))
         json_path = task.output(".json")
         write_text_atomic(json_path, result.model_dump_json() + "\n")
         outputs = {"json": json_path.relative_to(out).as_posix()}
@@ -216,6 +229,7 @@ def grade(task: Task) -> Outcome:
             "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
             "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
                             if a.kind == "file"},
+            "review": _review_sha(task.path),
         }
         meta = {"key": key, "row": row.model_dump(mode="json")}
         write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")

@@ -19,6 +19,7 @@ from ..result.district import (
     RankedRow,
     RatingCount,
 )
+from .reviews import review_summary
 
 
 def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, source: str, pack: str,
@@ -40,7 +41,7 @@ def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, sou
         vetoed=[r.name for r in ordered if r.vetoes or r.rating.capped_by == "veto"],
         incomplete=[r.name for r in ordered if not r.complete],
         mismatched=[r.name for r in ordered if r.flags.mismatch],
-        average_total=r4(_mean([r.total for r in rows])) if rows else None,
+        average_total=r4(_mean([r.total for r in rows])) if rows else None, **review_summary(ordered),
     )
 
 

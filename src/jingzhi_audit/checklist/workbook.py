@@ -73,9 +73,20 @@ def checklist_workbook(pack: Pack, evidence: EvidenceFile | None = None) -> byte
     _clauses(book.create_sheet(CLAUSES), pack, evidence)
     if pack.meta.bonus:
         _bonus(book.create_sheet(BONUS), pack, evidence)
+    as_text(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def as_text(book: Workbook) -> None:
+    """Text that starts with “=” is text, never a formula: the checklist writes no formulas of its
+    own, so every cell openpyxl took for one holds words a person wrote (evidence is data)."""
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def _header(ws: Worksheet, columns: Any) -> None:
@@ -126,6 +137,8 @@ def _instructions(ws: Worksheet, pack: Pack) -> None:
         ("3. “佐证材料”每行一项：文件写相对于本表格的路径（如 files/名册.pdf），纸质台账写“纸质：台账名称”，网页写“链接：网址”。", False),
         ("4. 选“不适用”时必须在“说明或不适用理由”写明理由；有的条款不允许不适用。", False),
         ("5. 部分达标且列有细项的条款，在细项 a–d 列勾选（✓）已达到的细项，按细项比例计分。", False),
+        ("   不适用可填“不适用审批人”和“不适用有效期至”：过期的不适用按未评估计；要求审批的条款（要求中注明）没有审批人时标记“不适用未审批”。", False),
+        ("   佐证可注明形成日期和有效期，如“files/协议.pdf｜日期：2026-03-01｜有效期至：2027-02-28”：不在评估期内或已过期的佐证标记“佐证过期”，不计为佐证。", False),
         ("6. 灰色列由规则包生成，已锁定（无密码，仅防误改）。填好后运行：audit score 本文件.xlsx", False),
         ("", False),
         ("计分规则（简要）", True),
@@ -262,7 +275,8 @@ def _clauses(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
         values = {
             "id": cid, "category": f"{category.id} {category.title}", "item": f"{item.id} {item.title}",
             "text": (f"{clause.title}：" if clause.title else "") + clause.text
-                    + ("" if clause.na_allowed else "（不允许不适用）"),
+                    + ("" if clause.na_allowed else "（不允许不适用）")
+                    + ("（不适用须经审批）" if clause.na_allowed and clause.na_requires_approval else ""),
             "points": float(clause.points), "method": "、".join(clause.method),
             "hint": clause.evidence_hint + ("" if clause.evidence_required else "（可选）"),
             "criteria": "\n".join(f"{c.id}. {c.text}" for c in clause.criteria or []),
@@ -285,6 +299,8 @@ def _clauses(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
             elif column.editable:
                 cell.protection = UNLOCKED
                 cell.fill = INPUT_FILL
+                if column.key == "valid_until":
+                    cell.number_format = "yyyy-mm-dd"
     status = get_column_letter(CLAUSE_INDEX["status"])
     status_rule.add(f"{status}2:{status}{len(pack.index) + 1}")
     ws.auto_filter.ref = f"A1:{get_column_letter(len(CLAUSE_COLUMNS))}{len(pack.index) + 1}"
@@ -300,6 +316,8 @@ def _entry_values(entry: ClauseEntry | None) -> dict[str, Any]:
         "evidence": "\n".join(attachment_to_text(a) for a in entry.evidence) or None,
         "note": explanation_to_text(entry.status, entry.note, entry.reason) or None,
     }
+    values["approved_by"] = entry.approved_by
+    values["valid_until"] = entry.valid_until
     for letter in entry.criteria_met:
         if len(letter) == 1 and letter in "abcd"[:MAX_CRITERIA]:
             values[f"criterion_{letter}"] = TICK

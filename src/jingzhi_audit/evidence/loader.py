@@ -16,6 +16,7 @@ from typing import Literal
 from ..diagnostics import nearest
 from ..errors import EvidenceError, PackError, Problem
 from ..pack import Pack, load_pack, resolve_pack
+from .expiry import Lapse, expiry
 from .facts import FactError, FactValue, coerce, flatten
 from .formats import parse_source
 from .model import EvidenceFile
@@ -48,6 +49,7 @@ class Evidence:
     attachments: dict[str, AttachmentInfo] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # clause id → attachment keys
+    expired: dict[str, Lapse] = field(default_factory=dict)  # clause id → what has expired (``expiry``)
 
     def __post_init__(self) -> None:
         if not self.listed:
@@ -103,7 +105,7 @@ def load_evidence(path: Path, *, standard: str | None = None,
     evidence = Evidence(
         data=data, path=path, name=doc.name, sha256=hashlib.sha256(raw).hexdigest(),
         encoding=source.encoding, facts=facts, attachments=attachments,
-        warnings=[p for p in problems if p.severity == "warning"],
+        warnings=[p for p in problems if p.severity == "warning"], expired=expiry(pack, data),
     )
     return pack, evidence
 

@@ -105,6 +105,8 @@ class Attachment(Model):
     paper: OptionalText = Field(None, description="纸质台账名称（现场核查）")
     url: OptionalText = Field(None, description="网页链接（不会被访问）")
     note: OptionalText = None
+    dated: dt.date | None = Field(None, description="材料形成日期；不在评估期内时标记“佐证过期”")
+    valid_until: dt.date | None = Field(None, description="材料有效期至；早于评估日期时标记“佐证过期”")
 
     @model_validator(mode="after")
     def _one_kind(self) -> Self:
@@ -139,11 +141,14 @@ class ClauseEntry(Model):
         default_factory=list, description="部分达标时已达到的细项编号，如 [a, c]")
     note: OptionalText = Field(None, description="说明")
     reason: OptionalText = Field(None, description="不适用的理由", validate_default=True)
+    approved_by: OptionalText = Field(None, description="不适用的审批人或审批单位（规则包要求审批的条款必填）")
+    valid_until: dt.date | None = Field(None, description="不适用的有效期至；早于评估日期时视为未评估（不适用已过期）")
 
     @property
     def blank(self) -> bool:
         return (self.status is None and not self.evidence and not self.criteria_met
-                and self.note is None and self.reason is None)
+                and self.note is None and self.reason is None and self.approved_by is None
+                and self.valid_until is None)
 
     @field_validator("reason")
     @classmethod

@@ -93,11 +93,18 @@ _DATE = {"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "format":
          "description": "日期，如 2026-11-01"}
 
 
+def _date(description: str) -> dict[str, Any]:
+    """A date as YAML writes it (2026-03-01), or blank."""
+    return {"description": description,
+            "anyOf": [{"type": "string", "pattern": r"^\s*\d{4}-\d{1,2}-\d{1,2}\s*$"}, _NULL, _BLANK]}
+
+
 def _definitions() -> dict[str, Any]:
-    attachment_fields = {
+    attachment_fields: dict[str, Any] = {
         name: {"type": ["string", "null"], "description": _describe(Attachment, name)}
         for name in ("path", "paper", "url", "note")
     }
+    attachment_fields.update({name: _date(_describe(Attachment, name)) for name in ("dated", "valid_until")})
     return {
         "Status": {
             "description": _describe(ClauseEntry, "status"),
@@ -134,6 +141,8 @@ def _definitions() -> dict[str, Any]:
                 },
                 "note": {"type": ["string", "null"], "description": _describe(ClauseEntry, "note")},
                 "reason": {"type": ["string", "null"], "description": _describe(ClauseEntry, "reason")},
+                "approved_by": {"type": ["string", "null"], "description": _describe(ClauseEntry, "approved_by")},
+                "valid_until": _date(_describe(ClauseEntry, "valid_until")),
             },
         },
         "Entry": {"anyOf": [{"$ref": "#/$defs/ClauseEntry"}, _NULL]},

@@ -68,10 +68,11 @@ def _commented(text: str, comment: str, column: int) -> str:
 
 
 def _attachment(item: Any) -> str:
-    fields = {k: getattr(item, k) for k in ("path", "paper", "url", "note") if getattr(item, k) is not None}
+    fields = {k: getattr(item, k) for k in ("path", "paper", "url", "note", "dated", "valid_until")
+              if getattr(item, k) is not None}
     if set(fields) == {"path"}:
         return _q(fields["path"])
-    return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in fields.items()) + "}"
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in fields.items()) + "}"
 
 
 def _entry_lines(entry: Any, indent: str) -> list[str]:
@@ -85,6 +86,9 @@ def _entry_lines(entry: Any, indent: str) -> list[str]:
     lines.append(f"{indent}note: {_scalar(entry.note)}".rstrip())
     if entry.reason is not None:
         lines.append(f"{indent}reason: {_scalar(entry.reason)}")
+    for key in ("approved_by", "valid_until"):
+        if getattr(entry, key) is not None:
+            lines.append(f"{indent}{key}: {_scalar(getattr(entry, key))}")
     return lines
 
 
@@ -107,7 +111,11 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
     add("#   status  填 达标（met）、部分达标（partial）、未达标（not_met）或 不适用（na）；留空表示未评估（按 0 分计）。")
     add("#   evidence 列出佐证材料：相对于本文件的文件路径，如 [files/名册.pdf]；纸质台账写 {paper: 台账名称}，")
     add("#           网页写 {url: 链接}。要求佐证的条款没有佐证时不得分。")
-    add("#   reason  标为不适用时必须写明理由。")
+    add("#   reason  标为不适用时必须写明理由；可加 approved_by（审批人或审批单位）和 valid_until（有效期至，")
+    add("#           如 2027-06-30）：过期的不适用按未评估计（不适用已过期）；注明“不适用须经审批”的条款")
+    add("#           没有 approved_by 时标记“不适用未审批”。")
+    add("#   佐证可写形成日期和有效期：{path: files/协议.pdf, dated: 2026-03-01, valid_until: 2027-02-28}；")
+    add("#           不在评估期（period）内或已过有效期的佐证标记“佐证过期”，不计为佐证。")
     add("#   criteria_met 部分达标且列有细项的条款，写已达到的细项，如 [a, c]，按细项比例计分。")
     add("#   facts   中的数据用于自动核验：数据与自评不一致时以数据为准，并标记“自评与数据不符”。")
     add("# 填好后运行：audit validate 本文件   检查填写；audit score 本文件   查看得分。")
@@ -149,6 +157,8 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
                     add(f"    # 自动核验：依据数据 {'、'.join(names)}")
                 if not clause.na_allowed:
                     add("    # 本条不允许标为不适用。")
+                elif clause.na_requires_approval:
+                    add("    # 本条标为不适用须经街道审批：请填写 approved_by（审批人或审批单位）。")
                 lines.extend(_entry_lines(e.clauses.get(clause.id) if e is not None else None, "    "))
     if e is not None:  # entries the pack does not know are kept, so that nothing is lost
         for cid, entry in e.clauses.items():

@@ -180,7 +180,9 @@ def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: st
             elif raw not in UNTICKED:
                 problems.append(Problem(locator.name, None, _ref(ws.title, columns[key], row),
                                         f"细项 {letter} 请选 ✓ 或留空（填写的是「{_text(cell(key))}」）"))
-        if not (status_text or evidence_text or explanation.strip() or ticks):
+        approved_by = _text(cell("approved_by")) or None
+        na_until = _value(cell("valid_until"))
+        if not (status_text or evidence_text or explanation.strip() or ticks or approved_by or na_until):
             continue  # not assessed: the same as a clause left out of a YAML file
         if ident in first_row:
             problems.append(Problem(locator.name, None, _ref(ws.title, columns["id"], row),
@@ -195,11 +197,14 @@ def _entries(ws: Any, locator: XlsxLocator, problems: list[Problem], section: st
             "criteria_met": ticks,
             "note": note,
             "reason": reason,
+            "approved_by": approved_by,
+            "valid_until": na_until,
         }
         base: Loc = (section, ident)
         locator.place(base, ws.title, columns["id"], row)
         for field, key in (("status", "status"), ("evidence", "evidence"), ("note", "note"), ("reason", "note"),
-                           ("criteria_met", "criterion_a")):
+                           ("criteria_met", "criterion_a"), ("approved_by", "approved_by"),
+                           ("valid_until", "valid_until")):
             if key in columns:
                 locator.place((*base, field), ws.title, columns[key], row)
     return entries

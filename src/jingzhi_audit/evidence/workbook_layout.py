@@ -46,6 +46,8 @@ CLAUSE_COLUMNS: tuple[Column, ...] = (
     Column("note", "说明或不适用理由", 28, editable=True),
     *(Column(f"criterion_{c}", f"细项{c}", 6, editable=True) for c in "abcd"),
     Column("criteria", "细项内容", 40),
+    Column("approved_by", "不适用审批人", 14, editable=True),
+    Column("valid_until", "不适用有效期至", 12, editable=True),
 )
 CLAUSE_INDEX = {c.key: i + 1 for i, c in enumerate(CLAUSE_COLUMNS)}  # key → 1-based column
 
@@ -84,19 +86,46 @@ EXTRA_NOTE = "\n说明："
 EXTRA_REASON = "\n理由："
 
 
+DATED = "日期："
+VALID_UNTIL = "有效期至："
+
+
 def attachment_to_text(item: Any) -> str:
-    """One evidence entry as one line: a path, ``纸质：名称``, ``链接：网址``, optionally ``｜备注``."""
+    """One evidence entry as one line: a path, ``纸质：名称``, ``链接：网址``, then optionally
+    ``｜日期：2026-03-01``, ``｜有效期至：2027-02-28`` and ``｜备注``."""
     if item.paper is not None:
         text = PAPER + item.paper
     elif item.url is not None:
         text = LINK + item.url
     else:
         text = item.path or ""
+    if item.dated is not None:
+        text += NOTE_SEP + DATED + item.dated.isoformat()
+    if item.valid_until is not None:
+        text += NOTE_SEP + VALID_UNTIL + item.valid_until.isoformat()
     return text + (NOTE_SEP + item.note if item.note else "")
 
 
+def _dates(rest: str) -> tuple[dict[str, str], str]:
+    """Leading ``日期：…`` / ``有效期至：…`` segments of what follows the body, and the note after them."""
+    dates: dict[str, str] = {}
+    while True:
+        head, sep, tail = rest.partition(NOTE_SEP)
+        segment = head.strip()
+        for prefix, key in ((DATED, "dated"), (VALID_UNTIL, "valid_until")):
+            if segment.startswith(prefix) and key not in dates:
+                dates[key] = segment.removeprefix(prefix).strip()
+                break
+        else:
+            return dates, rest
+        if not sep:
+            return dates, ""
+        rest = tail
+
+
 def text_to_attachment(line: str) -> dict[str, str]:
-    body, _, note = line.partition(NOTE_SEP)
+    body, _, rest = line.partition(NOTE_SEP)
+    dates, note = _dates(rest)
     body = body.strip()
     entry: dict[str, str]
     if body.startswith(PAPER):
@@ -107,6 +136,7 @@ def text_to_attachment(line: str) -> dict[str, str]:
         entry = {"url": body}
     else:
         entry = {"path": body}
+    entry.update(dates)
     if note.strip():
         entry["note"] = note.strip()
     return entry

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from .compiled import Pack, pack_files
+from .model import Clause, PackMeta
 
 _FORMAT = b"jingzhi-pack-cache-2\n"
 
@@ -32,7 +33,9 @@ def cache_dir() -> Path | None:
 
 
 def _entry(folder: Path) -> str:
-    identity = f"{__version__}|{sys.version}|{folder.resolve()}"
+    # the models' field names too: a pickle of an older model (same version, a field added) is stale
+    fields = ",".join(sorted(Clause.model_fields) + sorted(PackMeta.model_fields))
+    identity = f"{__version__}|{sys.version}|{fields}|{folder.resolve()}"
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 

@@ -205,6 +205,8 @@ class Clause(Model):
     measure: Text | None = Field(None, description="数值表达式，配合 scale 分档计分")
     scale: Slug | Scale | None = Field(None, description="pack.yaml 中 scales 的名称，或内联分档表")
     na_allowed: bool = True
+    na_requires_approval: bool = Field(
+        False, description="标为不适用须经街道/区审批：证据中未填写 approved_by 时标记“不适用未审批”")
 
     @model_validator(mode="after")
     def _automatic(self) -> Self:
@@ -295,6 +297,8 @@ class PackMeta(Model):
     na_cap: Unit = Decimal("0.2")
     na_cap_rating: Slug | None = None
     bonus_cap: Decimal = Field(Decimal(5), ge=0)
+    expired_evidence_credit: bool = Field(
+        False, description="过期或不在评估期内的佐证是否仍可得分（默认不可：视为没有该佐证）")
     documents: dict[Slug, DocumentRef] = {}
     vocabulary: Text | None = Field(None, description="共享数据项词表的路径（相对于规则包文件夹），如 ../vocabulary.yaml")
     facts: dict[FactName, FactDef] = Field({}, description="本规则包特有的数据项（共享词表中已有的不要重复定义）")

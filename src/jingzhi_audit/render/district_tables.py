@@ -9,6 +9,13 @@ from typing import Any
 
 from ..result import FLAG_LABELS, REASON_LABELS
 from ..result.district import DistrictSummary
+from .district_review import (
+    REVIEW_HEADER,
+    REVIEW_WIDTHS,
+    overrated_rows,
+    review_attention,
+    review_cells,
+)
 
 
 def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]:
@@ -16,7 +23,7 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     categories = [f"{c.id} {c.title}" for c in summary.categories]
     header = ["排名", "社区", "区（市）", "街道", "总分", "等级", *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", "证据文件", "状态"]
+              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", *REVIEW_HEADER, "证据文件", "状态"]
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
         r = ranked.row
@@ -24,11 +31,11 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
             ranked.rank, r.name, r.district or "", r.street or "", float(r.total_text), r.rating.label,
             *[float(c.score_text) for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
-            "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分",
+            "；".join(r.vetoes), "是" if r.complete else "否", *review_cells(r), r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", failed.path,
-                     "无法评分：" + (failed.errors[0] if failed.errors else "")])
+        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "",
+                     *[""] * len(REVIEW_HEADER), failed.path, "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
 
 
@@ -73,7 +80,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
         return ws
 
     header, rows = ranking_table(summary)
-    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, 36, 40]
+    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, *REVIEW_WIDTHS, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
     number_formats(ranking, {5: SCORE, **{6 + i: SCORE for i in range(1, len(summary.categories) + 1)}})
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}
@@ -94,10 +101,12 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     number_formats(missed, {4: SCORE})
     attention = [["一票否决", name] for name in summary.vetoed] + \
         [["评估不完整", name] for name in summary.incomplete] + \
-        [["自评与数据不符", name] for name in summary.mismatched]
+        [["自评与数据不符", name] for name in summary.mismatched] + review_attention(summary)
     sheet("需关注的社区", ["类别", "社区"], attention, [16, 24])
     sheet("无法评分的文件", ["证据文件", "问题"],
           [[f.path, "\n".join(f.errors)] for f in summary.failed], [40, 100])
+    sheet("复核差异", ["社区", "证据文件", "自评总分", "复核后总分", "自评 − 复核", "复核状态"],
+          overrated_rows(summary), [18, 36, 10, 12, 12, 12])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -8,7 +8,8 @@ from rich.text import Text
 
 from ..result import REASON_LABELS, stars
 from ..result.district import DistrictSummary
-from .wording import percent
+from .district_review import review_lines
+from .wording import percent, printable
 
 TOP = 15
 BOTTOM = 5
@@ -51,6 +52,7 @@ def summary_view(summary: DistrictSummary, written: list[str]) -> RenderableType
         if names:
             shown = "、".join(names[:20]) + (f" 等 {len(names)} 个" if len(names) > 20 else "")
             parts.append(Text(f"{title}（{len(names)}）：{shown}", style="yellow"))
+    parts.extend(Text(printable(line), style="yellow") for line in review_lines(summary))
     if summary.failed:
         parts.append(Text(f"无法评分的文件（{len(summary.failed)}）：", style="bold red"))
         for failed in summary.failed:  # each error already names its file and line

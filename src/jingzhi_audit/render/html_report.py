@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
+from ..result import FLAG_LABELS, REASON_LABELS, REVIEW_STATE_LABELS, STATUS_LABELS, Result, stars
 from .charts import radar
 from .wording import flag_summary, na_cap_label, notices, percent, place, rating_note
 
@@ -83,7 +83,8 @@ def context(result: Result) -> dict[str, Any]:
     categories = {c.id: c for c in result.categories}
     flagged = {
         flag: [c for c in result.clauses if flag in c.flags]
-        for flag in ("unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed")
+        for flag in ("unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed",
+                     "na_expired", "na_unapproved", "stale_evidence")
     }
     # Evidence is numbered once in the index (文1…, 账1…, 链1…) and cited by number in the clause
     # tables, so a long file or ledger name is printed once, not under every clause it supports.
@@ -111,6 +112,8 @@ def context(result: Result) -> dict[str, Any]:
         "papers": papers,
         "links": links,
         "code": lambda attachment: codes.get((attachment.kind, attachment.path), "?"),
+        "rv": result.review,
+        "review_state": REVIEW_STATE_LABELS[result.review.state] if result.review is not None else "",
     }
 
 

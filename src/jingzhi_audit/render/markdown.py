@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..pack.model import RECONSTRUCTED_NOTE
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
-from .wording import flag_summary, notices, percent, place, rating_note
+from .wording import flag_summary, notices, percent, place, rating_note, review_lines
 
 
 def _cell(text: str | None) -> str:
@@ -13,6 +15,29 @@ def _cell(text: str | None) -> str:
         return ""
     return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", " ").replace("\n", " "))
+
+
+def _review(result: Result, add: Callable[[str], None]) -> None:
+    rv = result.review
+    assert rv is not None
+    add("## 复核意见")
+    add("")
+    for line in review_lines(result):
+        add(f"- {_cell(line)}")
+    add("")
+    add("| 类别 | 自评得分 | 复核后得分 |")
+    add("|---|---:|---:|")
+    for c in rv.categories:
+        add(f"| {c.id} {c.title} | {c.self_score_text} | {c.score_text} |")
+    add(f"| **合计** | {result.total_text} | **{rv.total_text}** |")
+    add("")
+    if rv.disagreements:
+        add("| 条款 | 自评 | 复核认定 | 分差 | 复核意见 |")
+        add("|---|---|---|---:|---|")
+        for d in rv.disagreements:
+            add(f"| {d.clause} | {STATUS_LABELS[d.self_status]} | {STATUS_LABELS[d.status]} | {d.difference:+.2f} | "
+                f"{_cell(d.comment)} |")
+        add("")
 
 
 def render_markdown(result: Result) -> str:
@@ -55,6 +80,8 @@ def render_markdown(result: Result) -> str:
     else:
         add("全部适用条款均已达标。")
     add("")
+    if result.review is not None:
+        _review(result, add)
     add("## 标记")
     add("")
     add(flag_summary(result))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from xml.etree import ElementTree as ET
 
-from ..validate.report import TargetReport
+from ..result.validation import TargetReport
 
 
 def render_text(reports: list[TargetReport]) -> str:

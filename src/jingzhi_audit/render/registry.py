@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..compare.engine import Comparison
     from ..result import Result
     from ..result.district import DistrictSummary
-    from ..validate.report import TargetReport
+    from ..result.validation import TargetReport
 
 T = TypeVar("T")
 

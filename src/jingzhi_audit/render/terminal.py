@@ -9,8 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..result import FLAG_LABELS, REASON_LABELS, Result, stars
-from .wording import flag_summary, notices, percent, place, rating_note
+from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
+from .wording import flag_summary, notices, percent, place, printable, rating_note, review_lines
 
 BAR_WIDTH = 20
 TOP_GAPS = 10
@@ -32,6 +32,8 @@ def render_text(result: Result, width: int = 110) -> str:
 def result_view(result: Result) -> RenderableType:
     """Header, category scores, the largest gaps, flags and warnings."""
     parts: list[RenderableType] = [_header(result), _categories(result)]
+    if result.review is not None:
+        parts.append(_review(result))
     if result.gaps:
         parts.append(_gaps(result))
     parts.append(_flags(result))
@@ -105,6 +107,35 @@ def _gaps(result: Result) -> Table:
         table.add_row(gap.clause, gap.title or gap.text, REASON_LABELS[gap.reason], f"{gap.points_lost:.2f}",
                       gap.guidance)
     return table
+
+
+def _review(result: Result) -> RenderableType:
+    """The inspector's review: state, reviewed figures per category, disagreements with comments."""
+    rv = result.review
+    assert rv is not None
+    style = "bold green" if rv.state == "valid" else "bold red"
+    text = Text(printable("\n".join(review_lines(result))), style=style)  # Text: never markup
+    table = Table(title="复核：各类得分", title_justify="left", pad_edge=False)
+    table.add_column("类别", no_wrap=True)
+    table.add_column("自评", justify="right")
+    table.add_column("复核后", justify="right")
+    for self_cat in rv.categories:
+        table.add_row(f"{self_cat.id} {self_cat.title}", self_cat.self_score_text, self_cat.score_text)
+    table.add_section()
+    table.add_row("合计", result.total_text, rv.total_text)
+    parts: list[RenderableType] = [text, table]
+    if rv.disagreements:
+        rows = Table(title=f"不同意的条款（{len(rv.disagreements)}，分差大的在前）", title_justify="left", pad_edge=False)
+        rows.add_column("条款", no_wrap=True)
+        rows.add_column("自评", no_wrap=True)
+        rows.add_column("复核认定", no_wrap=True)
+        rows.add_column("分差", justify="right", no_wrap=True)
+        rows.add_column("复核意见", overflow="fold")
+        for d in rv.disagreements:
+            rows.add_row(d.clause, STATUS_LABELS[d.self_status], STATUS_LABELS[d.status], f"{d.difference:+.2f}",
+                         Text(printable(d.comment)))
+        parts.append(rows)
+    return Group(*parts)
 
 
 def _flags(result: Result) -> Text:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ..result import FLAG_LABELS, Result
+from ..result import FLAG_LABELS, REVIEW_STATE_LABELS, Result
+
+_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A}
+
+
+def printable(text: str) -> str:
+    """Text from a file as the terminal may show it: control characters (escape sequences) removed."""
+    return text.translate(_CONTROL)
 
 
 def place(result: Result) -> str:
@@ -49,7 +56,35 @@ def flag_summary(result: Result) -> str:
         f"{FLAG_LABELS['unassessed']} {counts.unassessed}",
         f"不适用 {counts.na}",
     ]
+    for flag in EXPIRY_FLAGS:  # shown only when present: most results have none
+        n = sum(1 for c in result.clauses if flag in c.flags)
+        if n:
+            parts.append(f"{FLAG_LABELS[flag]} {n}")
     return " · ".join(parts)
+
+
+EXPIRY_FLAGS = ("na_expired", "na_unapproved", "stale_evidence")
+
+
+def review_lines(result: Result) -> list[str]:
+    """The review in a few sentences (terminal and Markdown say the same)."""
+    rv = result.review
+    if rv is None:
+        return []
+    who = (rv.reviewer or "未填写") + (f"（{rv.organization}）" if rv.organization else "")
+    head = f"{REVIEW_STATE_LABELS[rv.state]}：复核人 {who}，复核日期 {rv.reviewed_on or '未填写'}，已复核 {rv.reviewed_clauses} 条"
+    if rv.state == "valid":
+        figures = f"复核后得分 {rv.total_text}（{rv.rating.label}）为正式得分；自评得分 {result.total_text}"
+    elif rv.state == "lapsed":
+        figures = f"复核后得分 {rv.total_text}（{rv.rating.label}）仅供参考，不作为正式结果；自评得分 {result.total_text}"
+    else:
+        figures = "复核文件中尚无复核结论"
+    lines = [head + "。", figures + "。"]
+    lines += [f"复核失效原因：{reason}。" for reason in rv.lapsed_because]
+    if rv.seal is not None:
+        lines.append(f"已签署：{rv.seal.signed_by}，{rv.seal.signed_on}"
+                     + ("" if rv.seal.intact else "（封印与现有文件不符）") + "。")
+    return lines
 
 
 def rating_note(result: Result) -> str:

@@ -29,6 +29,18 @@ class GapBrief(Model):
     points_lost: float
 
 
+class ReviewBrief(Model):
+    """A community's review (复核), as the district summary shows it."""
+
+    state: str = Field(description="valid | lapsed | none")
+    reviewer: str | None
+    total: float
+    total_text: str
+    rating: str
+    difference: float = Field(description="自评总分 − 复核后总分（正数：自评偏高）")
+    disagreements: int
+
+
 class CommunityRow(Model):
     """One graded community, as the district summary needs it."""
 
@@ -46,6 +58,8 @@ class CommunityRow(Model):
     vetoes: list[str] = Field(description="触发的一票否决事项")
     gaps: list[GapBrief]
     outputs: dict[str, str] = Field(description="本社区的输出文件（相对于输出文件夹）")
+    review: ReviewBrief | None = Field(None, description="复核；没有复核文件时为 null")
+    expired_na: int = Field(0, description="不适用已过期的条款数")
 
 
 def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> CommunityRow:
@@ -58,8 +72,17 @@ def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> Commu
         flags=result.flag_counts, vetoes=[v.title for v in result.vetoes if v.triggered],
         gaps=[GapBrief(clause=g.clause, title=g.title, reason=g.reason, points_lost=g.points_lost)
               for g in result.gaps],
-        outputs=outputs,
+        outputs=outputs, **review_fields(result),
     )
+
+
+def review_fields(result: Result) -> dict[str, object]:
+    """The review columns of a community's row."""
+    rv = result.review
+    brief = None if rv is None else ReviewBrief(
+        state=rv.state, reviewer=rv.reviewer, total=rv.total, total_text=rv.total_text, rating=rv.rating.label,
+        difference=0.0 - rv.difference, disagreements=len(rv.disagreements))  # (never -0.0)
+    return {"review": brief, "expired_na": sum(1 for c in result.clauses if "na_expired" in c.flags)}
 
 
 class FailedFile(Model):
@@ -104,6 +127,15 @@ class RankedRow(Model):
     row: CommunityRow
 
 
+class Overrating(Model):
+    name: str
+    path: str
+    self_total_text: str
+    reviewed_total_text: str
+    difference: float = Field(description="自评总分 − 复核后总分")
+    state: str
+
+
 class DistrictSummary(Model):
     """What an inspector needs of a district: ranking, distribution, weak spots, exceptions."""
 
@@ -125,3 +157,7 @@ class DistrictSummary(Model):
     mismatched: list[str]
     average_total: float | None
     unsupported: list[SkippedFile] = Field(default_factory=list, description="因文件格式不支持而未读取的文件")
+    reviews: dict[str, int] = Field(default_factory=dict, description="复核状态计数：valid/lapsed/none")
+    overrated: list[Overrating] = Field(default_factory=list, description="自评高于复核最多的社区（自评偏高）")
+    lapsed_reviews: list[str] = Field(default_factory=list, description="复核已失效的社区")
+    expired_na: list[str] = Field(default_factory=list, description="有不适用已过期条款的社区")

@@ -15,7 +15,8 @@ from ..models import Model
 RESULT_FORMAT = 1
 
 ClauseStatus = Literal["met", "partial", "not_met", "na", "unassessed"]
-ClauseFlag = Literal["unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed", "verified"]
+ClauseFlag = Literal["unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed", "verified",
+                     "na_expired", "na_unapproved", "stale_evidence"]
 CategoryFlag = Literal["insufficient_basis", "all_na"]
 GapReason = Literal["not_met", "partial", "unevidenced", "mismatch", "unassessed"]
 
@@ -26,6 +27,9 @@ FLAG_LABELS: dict[str, str] = {
     "unverified": "无法核验",
     "unassessed": "未评估",
     "verified": "数据核验一致",
+    "na_expired": "不适用已过期",
+    "na_unapproved": "不适用未审批",
+    "stale_evidence": "佐证过期",
     "insufficient_basis": "依据不足",
     "all_na": "全部不适用",
 }
@@ -198,6 +202,56 @@ class FlagCounts(Model):
     na: int = 0
 
 
+REVIEW_STATE_LABELS: dict[str, str] = {"valid": "复核有效", "lapsed": "复核已失效", "none": "未复核"}
+
+
+class ReviewCategory(Model):
+    id: str
+    title: str
+    self_score_text: str = Field(description="自评得分（显示值）")
+    score_text: str = Field(description="复核后得分（显示值）")
+    self_score: float
+    score: float
+    difference: float = Field(description="复核后 − 自评")
+
+
+class Disagreement(Model):
+    clause: str
+    title: str | None
+    self_status: ClauseStatus
+    status: ClauseStatus = Field(description="复核认定的状态")
+    criteria_met: list[str] = []
+    comment: str
+    difference: float = Field(description="分差（复核后 − 自评）：该条对总分的贡献之差（条款得分 × 本类分值 ÷ 本类适用分值）")
+
+
+class ReviewSeal(Model):
+    signed_by: str
+    signed_on: str
+    sha256: str
+    intact: bool = Field(description="评分时按当前文件重算的封印与签署时一致")
+
+
+class ReviewSummary(Model):
+    """The inspector's review beside the self-assessment: the reviewed (official) figures."""
+
+    path: str = Field(description="复核文件")
+    sha256: str = Field(description="复核文件的 SHA-256")
+    reviewer: str | None = None
+    organization: str | None = None
+    reviewed_on: str | None = None
+    state: Literal["valid", "lapsed", "none"]
+    lapsed_because: list[str] = Field([], description="复核失效的原因（证据或佐证在复核后改动）")
+    reviewed_clauses: int = Field(description="已给出复核结论的条款数")
+    total: float
+    total_text: str
+    difference: float = Field(description="复核后总分 − 自评总分")
+    rating: RatingResult
+    categories: list[ReviewCategory]
+    disagreements: list[Disagreement] = Field(description="不同意的条款，分差绝对值大的在前")
+    seal: ReviewSeal | None = None
+
+
 class Result(Model):
     """The outcome of scoring one community against one pack."""
 
@@ -226,6 +280,7 @@ class Result(Model):
     flag_counts: FlagCounts
     facts: dict[str, float | int | bool] = Field(description="申报的数据项（已换算为数值）")
     generated_at: str
+    review: ReviewSummary | None = Field(None, description="复核（街道/区）的结论与复核后得分；没有复核文件时为 null")
 
 
 def stars(count: int) -> str:

@@ -62,6 +62,7 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
     entries = evidence.data.clauses
     attachments = {label: _attachment(info) for label, info in evidence.attachments.items()}
     listed_keys = evidence.listed
+    expired = evidence.expired
     n_categories = len(pack.categories)
     applicable = [0] * n_categories  # half-points
     na_points = [0] * n_categories
@@ -85,7 +86,10 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
         cid = cp.clause.id
         entry = entries.get(cid)
         status = entry.status if entry is not None and entry.status is not None else "unassessed"
-        flags: list[str] = []
+        lapse = expired.get(cid)  # what has expired (evidence.expiry): flags, N/A void, stale files
+        if lapse is not None and lapse.unassessed:
+            status = "unassessed"
+        flags: list[str] = list(lapse.flags) if lapse is not None else []
         auto = _auto(cp, facts, thresholds, units) if cp.expression is not None else None
         credit = 0
         potential: float | None = None
@@ -107,7 +111,7 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
             present = missing_file = False
             for attachment in listed:
                 if attachment.kind != "file" or attachment.exists:
-                    present = True
+                    present = present or lapse is None or attachment.path not in lapse.stale
                 else:
                     missing_file = True
             if missing_file:
@@ -190,7 +194,7 @@ def score(pack: Pack, evidence: Evidence, *, generated_at: str, tool_version: st
                for k, (cat, item, half) in enumerate(plan.items)],
         clauses=clause_results, gaps=_gaps(plan, clause_results, credits, applicable, fig),
         flag_counts=new(FlagCounts, **counts),
-        facts={k: _plain(v) for k, v in sorted(facts.items())}, generated_at=generated_at,
+        facts={k: _plain(v) for k, v in sorted(facts.items())}, generated_at=generated_at, review=None,
     )
 
 

@@ -8,7 +8,7 @@ from ..errors import InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES, refusal
 from ..evidence.loader import load_evidence
 from ..files import display_path
-from .report import TargetReport
+from ..result.validation import TargetReport
 
 
 def validate_evidence(path: Path) -> TargetReport | None:

@@ -15,7 +15,7 @@ from ..files import display_path
 from ..pack.model import Vocabulary
 from ..pack.reader import read_pack
 from ..pack.rules import validate_raw
-from .report import TargetReport
+from ..result.validation import TargetReport
 
 
 def validate_vocabulary(path: Path) -> TargetReport:

@@ -15,9 +15,10 @@ from ..compare.crosswalk import CROSSWALK_FOLDER
 from ..errors import Problem
 from ..files import display_path
 from ..pack.compiled import PACK_FILE, VOCABULARY_FILE
+from ..result.validation import TargetReport
 from .evidence import validate_evidence
 from .packs import validate_crosswalk, validate_pack, validate_vocabulary
-from .report import TargetReport
+from .review import validate_review
 
 Validator = Callable[[Path], TargetReport]
 FileValidator = Callable[[Path], "TargetReport | None"]
@@ -29,7 +30,7 @@ VALIDATORS: dict[str, Validator] = {
 }
 """Validators of the targets a path is classified as, by kind."""
 
-FILE_VALIDATORS: tuple[FileValidator, ...] = (validate_evidence,)
+FILE_VALIDATORS: tuple[FileValidator, ...] = (validate_review, validate_evidence)  # a review file first: it is YAML too
 """Validators of other files, asked in turn: each returns a report, or None when it is not its kind."""
 
 

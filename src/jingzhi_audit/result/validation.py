@@ -1,4 +1,4 @@
-"""The outcome of validating one target (a pack, a vocabulary, a crosswalk, an evidence file)."""
+"""The outcome of validating one target (a pack, a vocabulary, a crosswalk, an evidence or review file)."""
 
 from __future__ import annotations
 
