@@ -40,8 +40,14 @@ def na_cap_label(result: Result) -> str | None:
 
 
 def flag_summary(result: Result) -> str:
+    """``缺少佐证 0 · 佐证文件缺失 1 · …`` — the result's flag counts on one line."""
+    return " · ".join(flag_parts(result))
+
+
+def flag_parts(result: Result) -> list[str]:
+    """Each flag with its count (``缺少佐证 0``), to be joined or laid out by the caller."""
     counts = result.flag_counts
-    parts = [
+    return [
         f"{FLAG_LABELS['unevidenced']} {counts.unevidenced}",
         f"{FLAG_LABELS['missing_attachment']} {counts.missing_attachment}",
         f"{FLAG_LABELS['mismatch']} {counts.mismatch}",
@@ -49,7 +55,6 @@ def flag_summary(result: Result) -> str:
         f"{FLAG_LABELS['unassessed']} {counts.unassessed}",
         f"不适用 {counts.na}",
     ]
-    return " · ".join(parts)
 
 
 def rating_note(result: Result) -> str:
