@@ -69,6 +69,13 @@ def _echo(text: str) -> None:
     sys.stdout.flush()
 
 
+def _console_width() -> int:
+    """The terminal's width (80 when piped, as rich decides; ``COLUMNS`` overrides)."""
+    from rich.console import Console
+
+    return Console().width
+
+
 def _print(view: RenderableType) -> None:
     from rich.console import Console
 
@@ -147,7 +154,7 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
         if renderer.binary:
             raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
         if renderer.view is not None:
-            _print(renderer.view(value))
+            _print(renderer.view(value, _console_width()))
         else:
             _echo(str(renderer.render(value)))
         return
@@ -297,8 +304,10 @@ def batch(
             progress.update(bar, advance=1, failed=failures)
 
         done = run_batch(options, tasks, advance)
-    _print(summary_view(done.summary, [display_path(p) for p in done.written]))
-    _stderr(f"本次评分 {done.graded} 个，未改动而跳过 {done.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    _print(summary_view(done.summary, [display_path(p) for p in done.written], _console_width()))
+    # "processed" counts the files that could not be graded too: graded + failed = processed + skipped
+    _stderr(f"本次重新处理 {done.graded} 个，未改动而跳过 {done.skipped} 个（共 {done.summary.files} 个证据文件）；"
+            f"各社区结果在 {display_path(out / 'communities')}。")
     raise typer.Exit(EXIT_INVALID if done.summary.failed else 0)
 
 

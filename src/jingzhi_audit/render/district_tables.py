@@ -18,24 +18,30 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     categories = [f"{c.id} {c.title}" for c in summary.categories]
     header = ["排名", "社区", "区（市）", "街道", "总分", "等级", *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", "证据文件", "状态"]
+              FLAG_LABELS["unassessed"], "不适用", FLAG_LABELS["insufficient_basis"], "一票否决", "评估完整", "证据文件", "状态"]
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
         r = ranked.row
         rows.append([
-            ranked.rank, r.name, r.district or "", r.street or "", r.total, r.rating.label,
+            ranked.rank, ranked.shown, r.district or "", r.street or "", r.total, r.rating.label,
             *[c.score for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
-            "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分",
+            "；".join(r.insufficient) or ("是" if r.rating.capped_by == "na_cap" else ""), "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", failed.path,
+        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "", failed.path,
                      "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
 
 
+def _inert(value: Any) -> Any:
+    """A cell that a spreadsheet shows as text even when it starts like a formula (=, +, -, @)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def summary_csv(summary: DistrictSummary) -> bytes:
     header, rows = ranking_table(summary)
+    rows = [[_inert(v) for v in row] for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -63,6 +69,9 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # text from evidence is data, never a formula
+                    cell.data_type = "s"
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
@@ -70,7 +79,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
         return ws
 
     header, rows = ranking_table(summary)
-    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, 36, 40]
+    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 14, 24, 8, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}
     for row_cells, ranked in zip(ranking.iter_rows(min_row=2), summary.ranking, strict=False):
@@ -86,9 +95,8 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
           [[m.clause, m.title or "", m.communities, m.points_lost,
             "；".join(f"{REASON_LABELS.get(k, k)} {v}" for k, v in m.reasons.items())]
            for m in summary.clauses_missed], [10, 24, 12, 14, 40])
-    attention = [["一票否决", name] for name in summary.vetoed] + \
-        [["评估不完整", name] for name in summary.incomplete] + \
-        [["自评与数据不符", name] for name in summary.mismatched]
+    attention = [[title, name] for title, names in summary.attention() for name in names] + \
+        [["提示", warning] for warning in summary.warnings]
     sheet("需关注的社区", ["类别", "社区"], attention, [16, 24])
     sheet("无法评分的文件", ["证据文件", "问题"],
           [[f.path, "\n".join(f.errors)] for f in summary.failed], [40, 100])
