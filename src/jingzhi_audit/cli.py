@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from . import __version__
+from .cli_text import ZhCommand, ZhGroup
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
 from .files import protect_user_file, refuse_input
 from .render.registry import (
@@ -39,7 +40,8 @@ app = typer.Typer(
     name="audit",
     help="精致幸福社区建设规范（DB3710/T 177-2022）社区自评与区域评估工具。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # audit --install-completion / --show-completion
+    cls=ZhGroup,  # Chinese help and usage errors (cli_text)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -106,7 +108,7 @@ def command(func: F) -> F:
         with _boundary():
             return func(*args, **kwargs)
 
-    return app.command()(wrapper)  # type: ignore[return-value]
+    return app.command(cls=ZhCommand)(wrapper)  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
