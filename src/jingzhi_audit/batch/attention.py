@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 
 from ..result.district import CommunityRow
 
@@ -31,7 +32,8 @@ def labels(rows: Sequence[CommunityRow]) -> tuple[dict[str, str], list[str]]:
     """A name per row (by evidence path) that tells apart communities sharing a name, and a
     warning for each shared name.
 
-    ``青山社区（龙山街道）`` when the street tells them apart, else ``青山社区（qingshan/community.yaml）``.
+    ``青山社区（龙山街道）`` when the street tells them apart, else the file's folder
+    (``青山社区（qingshan-2025）``), else its whole path.
     """
     by_name: defaultdict[str, list[CommunityRow]] = defaultdict(list)
     for row in rows:
@@ -42,13 +44,24 @@ def labels(rows: Sequence[CommunityRow]) -> tuple[dict[str, str], list[str]]:
         if len(same) < 2:
             continue
         streets = Counter(r.street or "" for r in same)
+        places = Counter(_place(r.path) for r in same)
         for row in same:
             street = row.street or ""
-            out[row.path] = f"{name}（{street}）" if street and streets[street] == 1 else f"{name}（{row.path}）"
+            if street and streets[street] == 1:
+                out[row.path] = f"{name}（{street}）"
+            else:
+                place = _place(row.path)
+                out[row.path] = f"{name}（{place if places[place] == 1 else row.path}）"
         files = "、".join(r.path for r in sorted(same, key=lambda r: r.path))
         warnings.append(f"有 {len(same)} 个社区同名“{name}”（{files}）：如是同一社区的重复文件，请删去多余的一份；"
                         "汇总中以街道或文件名区分")
     return out, warnings
+
+
+def _place(path: str) -> str:
+    """``qingshan-2025`` for ``qingshan-2025/community.yaml``; the file's stem when it has no folder."""
+    pure = PurePosixPath(path)
+    return pure.parent.name or pure.stem
 
 
 def insufficient(rows: Sequence[CommunityRow], label: dict[str, str]) -> list[str]:

@@ -49,7 +49,11 @@ def text_width(cell: Cell) -> int:
 
 def _need(column: Column, cells: Sequence[Cell]) -> int:
     natural = max([text_width(column.header), *(text_width(c) for c in cells)])
-    return min(natural, column.floor) if column.wrap else natural
+    if not column.wrap:
+        return natural
+    # never narrower than the longest thing that cannot be broken (a path, a pack id)
+    unbreakable = max((cell_len(t) for c in cells if isinstance(c, str) for t in _GLUE.findall(c)), default=0)
+    return min(natural, max(column.floor, unbreakable))
 
 
 def table_width(needs: Sequence[int]) -> int:
@@ -124,10 +128,12 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None], 
 # Characters that make up a figure or an identifier (97.5, 5.6.1, 93%, DB3710/T) are never split,
 # nor parted from the character on either side (缺少佐证3, （5.4.1）, 9.9万).
 _FIG = r"0-9A-Za-z.%％/_+\-"
-_GLUE = re.compile(rf"[^\s{_FIG}]?[{_FIG}]+[^\s{_FIG}]?|\s+|.", re.DOTALL)
+_OPEN = "（「『【《“‘("
+_CLOSE = "，。、；：？！）」』】》”’,;:?!)"
+_GLUE = re.compile(rf"[^\s{_FIG}{_CLOSE}]?[{_FIG}]+[^\s{_FIG}{_OPEN}]?|\s+|.", re.DOTALL)
 # Punctuation that may not begin a line (Chinese typesetting): it takes the character before along.
-_NO_START = frozenset("，。、；：？！）」』】》”’%％,.;:?!)")
-_NO_END = frozenset("（「『【《“‘(")
+_NO_START = frozenset(_CLOSE + "%％.")
+_NO_END = frozenset(_OPEN)
 
 
 def wrap(text: str, width: int) -> list[str]:
