@@ -5,9 +5,10 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 WeasyPrint's text layout
 #   libharfbuzz-subset0              font subsetting: 0.3 s per report instead of 12-16 s
 #   poppler-utils                    pdftotext/pdffonts/pdftoppm/pdfdetach, used by the tests
+#   tmux                             a real terminal of 60 and 80 columns for the terminal-view tests
 # Not root: print the command to run and go on (the Python parts still work; PDF tests skip).
 set -eu
-packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig"
+packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig tmux"
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     packages="$packages python3-venv"
 fi

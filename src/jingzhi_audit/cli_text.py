@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import Enum
+from pathlib import PurePath
 from typing import IO, Any
 
 from typer.core import TyperCommand, TyperGroup
@@ -42,14 +43,15 @@ def metavar(param: Any) -> str:
     many = param.nargs != 1 and param.param_type_name == "argument"
     if desc.is_choice:
         text = "|".join(str(c.value if isinstance(c, Enum) else c) for c in desc.choices or ())
-    elif desc.is_path:
-        text = "路径"
     else:
         inner = desc.annotation
         args = getattr(inner, "__args__", None)
         if desc.is_list and args:
             inner = args[0]
-        text = {int: "整数", float: "数值", bool: "是|否"}.get(inner, "文字")
+        if desc.is_path or (isinstance(inner, type) and issubclass(inner, PurePath)):
+            text = "路径"
+        else:
+            text = {int: "整数", float: "数值", bool: "是|否"}.get(inner, "文字")
     return text + ("..." if many else "")
 
 

@@ -103,7 +103,7 @@ def _ranking(summary: DistrictSummary, width: int) -> Table:
     title = "总分排名" if shown is rows else f"总分排名（前 {TOP} 名与后 {BOTTOM} 名，完整排名见 summary.xlsx）"
     categories = [Column(c.title.removeprefix("社区"), "right", drop=3, group="categories") for c in summary.categories]
     columns = [Column("排名", "right"), Column("社区", wrap=True, floor=8), Column("街道", drop=2),
-               Column("总分", "right"), Column("等级"), *categories, Column("标记", wrap=True, floor=10, drop=1)]
+               Column("总分", "right"), Column("等级"), *categories, Column("标记", wrap=True, floor=10, drop=1, items="、")]
 
     def table(fold_street: bool) -> tuple[Table, list[Column]]:
         body: list[list[Cell] | None] = []

@@ -39,6 +39,8 @@ class Column:
     """The narrowest a wrapping column may become (cells)."""
     group: str | None = None
     """Columns of one group (the categories) are dropped together: a table shows all or none."""
+    items: str | None = None
+    """The separator of a list of short items (``一票否决、依据不足``): lines break between items only."""
 
 
 def text_width(cell: Cell) -> int:
@@ -52,7 +54,7 @@ def _need(column: Column, cells: Sequence[Cell]) -> int:
     if not column.wrap:
         return natural
     # never narrower than the longest thing that cannot be broken (a path, a pack id)
-    unbreakable = max((cell_len(t) for c in cells if isinstance(c, str) for t in _GLUE.findall(c)), default=0)
+    unbreakable = max((cell_len(t) for c in cells if isinstance(c, str) for t in _tokens(c, column)), default=0)
     return min(natural, max(column.floor, unbreakable))
 
 
@@ -79,6 +81,13 @@ def fits(columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None], width
     """Whether every column fits at ``width`` without dropping any."""
     body = [r for r in rows if r is not None]
     return table_width([_need(c, [r[i] for r in body]) for i, c in enumerate(columns)]) <= width
+
+
+def _tokens(text: str, column: Column) -> list[str]:
+    """The pieces of a cell that a line break may not split."""
+    if column.items:
+        return [item + column.items for item in text.split(column.items)]
+    return _GLUE.findall(text)
 
 
 def _widths(columns: Sequence[Column], needs: Sequence[int], naturals: Sequence[int], width: int) -> list[int]:
@@ -120,7 +129,10 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None], 
         cells: list[Cell] = []
         for col, w, i in zip(shown, widths, kept, strict=True):
             cell = row[i]
-            cells.append("\n".join(wrap(cell, w)) if col.wrap and isinstance(cell, str) else cell)
+            if col.wrap and isinstance(cell, str):
+                lines = flow(cell.split(col.items), w, sep=col.items).split("\n") if col.items else [cell]
+                cell = "\n".join(part for line in lines for part in wrap(line, w))
+            cells.append(cell)
         table.add_row(*cells)
     return table, [c for i, c in enumerate(columns) if i not in kept]
 
@@ -128,9 +140,9 @@ def fit_table(columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None], 
 # Characters that make up a figure or an identifier (97.5, 5.6.1, 93%, DB3710/T) are never split,
 # nor parted from the character on either side (缺少佐证3, （5.4.1）, 9.9万).
 _FIG = r"0-9A-Za-z.%％/_+\-"
-_OPEN = "（「『【《“‘("
-_CLOSE = "，。、；：？！）」』】》”’,;:?!)"
-_GLUE = re.compile(rf"[^\s{_FIG}{_CLOSE}]?[{_FIG}]+[^\s{_FIG}{_OPEN}]?|\s+|.", re.DOTALL)
+_OPEN = "（「『【《“‘(["
+_CLOSE = "，。、；：？！）」』】》”’,;:?!)]…"
+_GLUE = re.compile(rf"[^\s{_FIG}{re.escape(_CLOSE)}]?[{_FIG}]+[^\s{_FIG}{re.escape(_OPEN)}]?|\s+|.", re.DOTALL)
 # Punctuation that may not begin a line (Chinese typesetting): it takes the character before along.
 _NO_START = frozenset(_CLOSE + "%％.")
 _NO_END = frozenset(_OPEN)
