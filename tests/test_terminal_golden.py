@@ -102,3 +102,16 @@ def test_compare_view(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for indicator in comparison.indicators:
         for cell in indicator.cells:  # a clause number is never split across lines
             assert any(f"（{cell.clause}）" in line for line in lines), cell.clause
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_a_long_name_stays_whole(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name too long for the panel's border goes inside it, folded but whole (never cut with …)."""
+    result = _result("qingshan", monkeypatch)
+    long_name = "山东省威海市文登区龙山街道青山路第一社区居民委员会（试点）"
+    result = result.model_copy(update={"community": result.community.model_copy(update={"name": long_name})})
+    text = to_text(result_view(result, width), width)
+    assert "…" not in text
+    inside = "".join(line.strip("│ ") for line in text.splitlines()[:6])
+    assert long_name in inside
+    assert f"总分 {result.total_text} / 100" in text

@@ -26,9 +26,10 @@ def summary_view(summary: DistrictSummary, written: list[str], width: int = WIDT
     parts: list[RenderableType] = [_header(summary, width)]
     if summary.warnings:
         parts.append(_lines([f"⚠ {w}" for w in summary.warnings], width, "bold yellow"))
-    parts.append(_distribution(summary, width))
-    parts.append(_ranking(summary, width))
-    parts.append(_categories(summary, width))
+    if summary.ranking:  # nothing graded: no empty tables, the failures below say why
+        parts.append(_distribution(summary, width))
+        parts.append(_ranking(summary, width))
+        parts.append(_categories(summary, width))
     if summary.clauses_missed:
         parts.append(_clauses(summary, width))
     for title, names in summary.attention():
@@ -76,11 +77,12 @@ def _lines(lines: list[str], width: int, style: str) -> Text:
 
 def _header(summary: DistrictSummary, width: int) -> Text:
     counts = f"已评分 {summary.graded} / {summary.files}" + (f"，无法评分 {len(summary.failed)}" if summary.failed else "")
-    items = [summary.heading, f"规则包 {summary.pack}「{summary.pack_title}」", counts]
+    pack = f"规则包 {summary.pack}" + (f"「{summary.pack_title}」" if summary.pack_title else "")
+    items = [summary.heading, *([pack] if summary.pack else []), counts]
     if summary.average_total is not None:
         items.append(f"平均总分 {summary.average_total:.1f}")
-    if summary.title and summary.title != summary.source:
-        items.append(f"证据文件夹 {summary.source}")
+    if summary.folder_note:
+        items.append(f"证据文件夹 {summary.folder_note}")
     text = Text(flow(items, width, sep="  "))
     text.stylize("bold", 0, len(summary.heading))
     text.highlight_words([counts], "cyan")

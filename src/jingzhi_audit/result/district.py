@@ -7,6 +7,8 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from pydantic import ConfigDict, Field
 
 from ..models import Model
@@ -146,3 +148,8 @@ class DistrictSummary(Model):
     def heading(self) -> str:
         """The district's name for titles: ``title``, else the folder."""
         return self.title or self.source
+
+    @property
+    def folder_note(self) -> str | None:
+        """The folder, when the title is the 区 named in the evidence rather than the folder's name."""
+        return self.source if self.title and self.title != PurePath(self.source).name else None
