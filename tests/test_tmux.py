@@ -67,3 +67,19 @@ def test_score_on_a_real_terminal(tmux: list[str], width: int, tmp_path: Path) -
         assert f"{cat['ratio'] * 100:.1f}%" in row, row
     for gap in result["gaps"][:10]:  # the largest gaps, their points whole
         assert any(gap["clause"] in line and f"{gap['points_lost']:.2f}" in line for line in body.splitlines())
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_compare_on_a_real_terminal(tmux: list[str], width: int, tmp_path: Path) -> None:
+    subprocess.run([str(AUDIT), "compare", EVIDENCE, "-o", str(tmp_path / "c.json")], cwd=ROOT, check=True,
+                   capture_output=True)
+    comparison = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    body = screen(tmux, width, f"{shlex.quote(str(AUDIT))} compare {EVIDENCE}")
+    assert "…" not in body
+    wide = [line for line in body.splitlines() if cell_len(line.rstrip()) > width]
+    assert not wide, wide
+    for pack in comparison["packs"]:  # every standard's total, whole, beside its id
+        assert f"{pack['total_text']} / {pack['total_points']:g}" in body
+    for indicator in comparison["indicators"]:
+        for cell in indicator["cells"]:
+            assert any(f"（{cell['clause']}）" in line for line in body.splitlines()), cell["clause"]
