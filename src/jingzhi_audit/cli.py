@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from . import __version__
+from .cli_text import ZhCommand, ZhGroup
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
 from .files import protect_user_file, refuse_input
 from .render.registry import (
@@ -39,7 +40,8 @@ app = typer.Typer(
     name="audit",
     help="精致幸福社区建设规范（DB3710/T 177-2022）社区自评与区域评估工具。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # audit --install-completion / --show-completion
+    cls=ZhGroup,  # Chinese help and usage errors (cli_text)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -67,6 +69,13 @@ def _stderr(message: str) -> None:
 def _echo(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _console_width() -> int:
+    """The terminal's width (80 when piped, as rich decides; ``COLUMNS`` overrides)."""
+    from rich.console import Console
+
+    return Console().width
 
 
 def _print(view: RenderableType) -> None:
@@ -99,7 +108,7 @@ def command(func: F) -> F:
         with _boundary():
             return func(*args, **kwargs)
 
-    return app.command()(wrapper)  # type: ignore[return-value]
+    return app.command(cls=ZhCommand)(wrapper)  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -147,7 +156,7 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
         if renderer.binary:
             raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
         if renderer.view is not None:
-            _print(renderer.view(value))
+            _print(renderer.view(value, _console_width()))
         else:
             _echo(str(renderer.render(value)))
         return
@@ -303,8 +312,10 @@ def batch(
             progress.update(bar, advance=1, failed=failures)
 
         done = run_batch(options, tasks, advance)
-    _print(summary_view(done.summary, [display_path(p) for p in done.written]))
-    _stderr(f"本次评分 {done.graded} 个，未改动而跳过 {done.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    _print(summary_view(done.summary, [display_path(p) for p in done.written], _console_width()))
+    # "processed" counts the files that could not be graded too: graded + failed = processed + skipped
+    _stderr(f"本次重新处理 {done.graded} 个，未改动而跳过 {done.skipped} 个（共 {done.summary.files} 个证据文件）；"
+            f"各社区结果在 {display_path(out / 'communities')}。")
     raise typer.Exit(EXIT_INVALID if done.summary.failed else 0)
 
 

@@ -33,7 +33,7 @@ from ..evidence.office import REFUSED
 from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
-from ..result.district import CommunityRow, FailedFile, row_from_result
+from ..result.district import ROW_FORMAT, CommunityRow, FailedFile, row_from_result
 from ..review.locate import find_review, is_review_path
 from ..review.service import with_review
 from ..scoring.engine import score
@@ -153,7 +153,7 @@ def up_to_date(task: Task, options: BatchOptions,
     try:
         meta = json.loads(task.output(META_SUFFIX).read_text(encoding="utf-8"))
         key = meta["key"]
-        if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
+        if key["tool"] != __version__ or key.get("row_format") != ROW_FORMAT or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None
         if pack_sha(key["pack_folder"]) != key["pack"] or key.get("review") != _review_sha(task.path):
             return None
@@ -225,7 +225,7 @@ def grade(task: Task) -> Outcome:
         row = row_from_result(result, task.rel, outputs)
         folder = task.path.parent
         key: dict[str, Any] = {
-            "tool": __version__, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
+            "tool": __version__, "row_format": ROW_FORMAT, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
             "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
             "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
                             if a.kind == "file"},

@@ -33,7 +33,8 @@ class Renderer(Generic[T]):
     binary: bool
     render: Callable[[T], str | bytes]
     description: str
-    view: Callable[[T], RenderableType] | None = None
+    view: Callable[[T, int], RenderableType] | None = None
+    """The terminal view at a console width (columns chosen to fit it)."""
 
 
 def _registry(*renderers: Renderer[T]) -> dict[str, Renderer[T]]:
@@ -60,10 +61,10 @@ def _table(result: Result) -> str:
     return render_text(result)
 
 
-def _table_view(result: Result) -> RenderableType:
+def _table_view(result: Result, width: int) -> RenderableType:
     from .terminal import result_view
 
-    return result_view(result)
+    return result_view(result, width)
 
 
 def _json(result: Result) -> str:
@@ -121,10 +122,10 @@ VALIDATE_FORMATS: dict[str, Renderer[list[TargetReport]]] = _registry(
 
 
 # -- comparisons (audit compare) -----------------------------------------------------------------
-def _compare_view(comparison: Comparison) -> RenderableType:
+def _compare_view(comparison: Comparison, width: int) -> RenderableType:
     from .compare_text import comparison_view
 
-    return comparison_view(comparison)
+    return comparison_view(comparison, width)
 
 
 def _compare_text(comparison: Comparison) -> str:

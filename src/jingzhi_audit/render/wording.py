@@ -47,6 +47,12 @@ def na_cap_label(result: Result) -> str | None:
 
 
 def flag_summary(result: Result) -> str:
+    """``缺少佐证 0 · 佐证文件缺失 1 · …`` — the result's flag counts on one line."""
+    return " · ".join(flag_parts(result))
+
+
+def flag_parts(result: Result) -> list[str]:
+    """Each flag with its count (``缺少佐证 0``), to be joined or laid out by the caller."""
     counts = result.flag_counts
     parts = [
         f"{FLAG_LABELS['unevidenced']} {counts.unevidenced}",
@@ -60,7 +66,7 @@ def flag_summary(result: Result) -> str:
         n = sum(1 for c in result.clauses if flag in c.flags)
         if n:
             parts.append(f"{FLAG_LABELS[flag]} {n}")
-    return " · ".join(parts)
+    return parts
 
 
 EXPIRY_FLAGS = ("na_expired", "na_unapproved", "stale_evidence")
