@@ -89,6 +89,11 @@ def _boundary() -> Iterator[None]:
     try:
         yield
     except AuditError as exc:
+        if isinstance(exc, UsageError):  # as click shows its own: the usage line and the help hint first
+            from .cli_text import current_usage
+
+            for line in current_usage():
+                _stderr(line)
         _stderr(f"错误：{exc.message}" if "\n" not in exc.message else f"错误：\n{exc.message}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:

@@ -176,6 +176,19 @@ class ZhUsageError(click.exceptions.UsageError):
         click.echo("\n".join(lines), file=file, err=file is None)
 
 
+def current_usage() -> list[str]:
+    """The 用法 line and the help hint of the command being run (for the tool's own usage errors)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - older typer depends on click
+        from click import get_current_context  # type: ignore[no-redef]
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return []
+    return [usage_line(ctx.command, ctx), f"用 {ctx.command_path} -h 查看帮助。"]
+
+
 def _param_name(param: Any) -> str:
     if param is None or (param.param_type_name == "argument" and param.type_descriptor.is_choice):
         return "参数"
