@@ -96,7 +96,7 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
     add("#   evidence 列出佐证材料：相对于本文件的文件路径，如 [files/名册.pdf]；纸质台账写 {paper: 台账名称}，")
     add("#           网页写 {url: 链接}。要求佐证的条款没有佐证时不得分。")
     add("#   reason  标为不适用时必须写明理由。")
-    add("#   criteria_met 部分达标且列有细项的条款，写已达到的细项，如 [a, c]，按细项比例计分。")
+    add("#   criteria_met 部分达标且列有细项的条款必须写已达到的细项，如 [a, c]，按细项比例计分。")
     add("#   facts   中的数据用于自动核验：数据与自评不一致时以数据为准，并标记“自评与数据不符”。")
     add("# 填好后运行：audit validate 本文件   检查填写；audit score 本文件   查看得分。")
     add("")

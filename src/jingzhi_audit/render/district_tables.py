@@ -18,7 +18,7 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     categories = [f"{c.id} {c.title}" for c in summary.categories]
     header = ["排名", "社区", "区（市）", "街道", "总分", "等级", *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", "证据文件", "状态"]
+              FLAG_LABELS["unassessed"], "不适用", "一票否决", "等级条件", "评估完整", "证据文件", "状态"]
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
         r = ranked.row
@@ -26,10 +26,11 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
             ranked.rank, r.name, r.district or "", r.street or "", r.total, r.rating.label,
             *[c.score for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
-            "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分",
+            "；".join(r.vetoes), r.rating.gate.message if r.rating.capped_by == "gate" and r.rating.gate else "",
+            "是" if r.complete else "否", r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", failed.path,
+        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "", failed.path,
                      "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
 

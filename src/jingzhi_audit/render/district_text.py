@@ -85,6 +85,8 @@ def _ranking(summary: DistrictSummary) -> Table:
             marks.append("不完整")
         if r.flags.mismatch:
             marks.append(f"不符{r.flags.mismatch}")
+        if r.rating.capped_by == "gate" and r.rating.gate is not None:
+            marks.append(r.rating.gate.message)
         table.add_row(str(ranked.rank), r.name, r.total_text, r.rating.label, *[c.score_text for c in r.categories],
                       "、".join(marks))
     return table

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..result import FLAG_LABELS, REASON_LABELS, Result, stars
-from .wording import flag_summary, notices, percent, place, rating_note
+from .wording import basis_tag, flag_summary, notices, percent, place, rating_note
 
 BAR_WIDTH = 20
 TOP_GAPS = 10
@@ -100,7 +100,8 @@ def _gaps(result: Result) -> Table:
     table.add_column("失分", justify="right", no_wrap=True)
     table.add_column("整改建议", ratio=3, overflow="fold")
     for gap in shown:
-        table.add_row(gap.clause, gap.title or gap.text, REASON_LABELS[gap.reason], f"{gap.points_lost:.2f}",
+        table.add_row(gap.clause, (gap.title or gap.text) + basis_tag(gap.figure_basis), REASON_LABELS[gap.reason],
+                      f"{gap.points_lost:.2f}",
                       gap.guidance)
     return table
 
