@@ -243,3 +243,18 @@ def test_yaml_of_the_bundled_packs_has_no_anchors() -> None:
         assert yaml.safe_load(path.read_text(encoding="utf-8")) is not None
         assert "&" not in "".join(line.split("#")[0] for line in path.read_text(encoding="utf-8").splitlines()
                                   if line.lstrip().startswith(("gates:", "- id:"))), path
+
+
+def test_the_district_summary_says_which_gate_held_a_community_back(tmp_path: Path, runner: CliRunner) -> None:
+    district = tmp_path / "环翠区"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "haiyun", district / "haiyun")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["batch", str(district), "-o", str(out), "--jobs", "1"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.stderr
+    assert "满意率未全部达到90%，等级最高为合格" in result.stdout
+    csv = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    header, row = csv.splitlines()[:2]
+    assert "等级条件" in header and "满意率未全部达到90%，等级最高为合格" in row
+    summary = yaml.safe_load((out / "summary.json").read_text(encoding="utf-8"))
+    rating = summary["ranking"][0]["row"]["rating"]
+    assert rating["capped_by"] == "gate" and rating["gate"]["id"] == "satisfaction-all"
