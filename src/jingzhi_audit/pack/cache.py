@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import __version__
 from .loader import VOCABULARY_FILE, Pack
 
-_FORMAT = b"jingzhi-pack-cache-1\n"
+_FORMAT = b"jingzhi-pack-cache-2\n"  # 2: gates, decides, criterion checks, threshold basis (issue 12)
 
 
 def cache_dir() -> Path | None:
