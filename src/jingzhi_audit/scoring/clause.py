@@ -162,6 +162,8 @@ def score_clause(cp: ClausePlan, entry: ClauseEntry | None, listed: list[Attachm
     met_count, flag = 0, ""
     if cp.criterion_checks:
         met_count, criteria, flag = checked_criteria(cp, criteria, facts, thresholds, units)
+    if status in ("unassessed", "na") and cp.criterion_checks:  # nothing is met where nothing is scored
+        criteria = [new(Criterion, id=k.id, text=k.text, met=False, auto=k.auto) for k in criteria]
     if status == "unassessed":
         flags.append("unassessed")
     elif status != "na":
