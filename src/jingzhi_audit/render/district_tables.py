@@ -23,7 +23,7 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     categories = [f"{c.id} {c.title}" for c in summary.categories]
     header = ["排名", "社区", "区（市）", "街道", "总分", "等级", *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", FLAG_LABELS["insufficient_basis"], "一票否决", "评估完整",
+              FLAG_LABELS["unassessed"], "不适用", FLAG_LABELS["insufficient_basis"], "一票否决", "等级条件", "评估完整",
               *REVIEW_HEADER, "证据文件", "状态"]
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
@@ -33,10 +33,11 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
             *[float(c.score_text) for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
             "；".join(r.insufficient) or ("是" if r.rating.capped_by == "na_cap" else ""),
-            "；".join(r.vetoes), "是" if r.complete else "否", *review_cells(r), r.path, "已评分",
+            "；".join(r.vetoes), r.rating.gate.message if r.rating.capped_by == "gate" and r.rating.gate else "",
+            "是" if r.complete else "否", *review_cells(r), r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "",
+        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "", "",
                      *[""] * len(REVIEW_HEADER), failed.path, "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
 
@@ -88,7 +89,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
         return ws
 
     header, rows = ranking_table(summary)
-    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 14, 24, 8, *REVIEW_WIDTHS, 36, 40]
+    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 14, 24, 24, 8, *REVIEW_WIDTHS, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
     number_formats(ranking, {5: SCORE, **{6 + i: SCORE for i in range(1, len(summary.categories) + 1)}})
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}

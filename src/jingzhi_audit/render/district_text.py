@@ -76,6 +76,8 @@ def marks(ranked: RankedRow) -> list[str]:
         out.append(f"不符{r.flags.mismatch}")
     if r.flags.unevidenced:
         out.append(f"缺少佐证{r.flags.unevidenced}")
+    if r.rating.capped_by == "gate" and r.rating.gate is not None:
+        out.append(r.rating.gate.message)
     return out
 
 

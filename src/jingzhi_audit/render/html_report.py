@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..result import FLAG_LABELS, REASON_LABELS, REVIEW_STATE_LABELS, STATUS_LABELS, Result, stars
 from .charts import radar
-from .wording import flag_summary, na_cap_label, notices, percent, place, rating_note
+from .wording import checks_of, flag_summary, na_cap_label, notices, percent, place, rating_note
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -114,6 +114,7 @@ def context(result: Result) -> dict[str, Any]:
         "code": lambda attachment: codes.get((attachment.kind, attachment.path), "?"),
         "rv": result.review,
         "review_state": REVIEW_STATE_LABELS[result.review.state] if result.review is not None else "",
+        "checks": checks_of,
     }
 
 

@@ -11,7 +11,16 @@ from rich.text import Text
 
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
 from .fit import Cell, Column, fit_table, flow, text_width, wrap
-from .wording import flag_parts, notices, percent, place, printable, rating_note, review_lines
+from .wording import (
+    basis_tag,
+    flag_parts,
+    notices,
+    percent,
+    place,
+    printable,
+    rating_note,
+    review_lines,
+)
 
 BAR_WIDTH = 20
 TOP_GAPS = 10
@@ -122,7 +131,7 @@ def _gaps(result: Result, width: int) -> list[RenderableType]:
     shown = result.gaps[:TOP_GAPS]
     title = f"失分最多的 {len(shown)} 项（共 {len(result.gaps)} 项差距）"
     rows: list[list[Cell] | None] = [
-        [gap.clause, gap.title or gap.text, REASON_LABELS[gap.reason], f"{gap.points_lost:.2f}", gap.guidance]
+        [gap.clause, (gap.title or gap.text) + basis_tag(gap.figure_basis), REASON_LABELS[gap.reason], f"{gap.points_lost:.2f}", gap.guidance]
         for gap in shown]
     table, dropped = fit_table(GAP_COLUMNS, rows, width, title=title)
     if not dropped:
