@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -192,13 +193,15 @@ def score(
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help="输出格式；默认 table，或按 -o 的扩展名推断。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="把结果记入评估归档（SQLite 文件路径或 postgresql:// 地址）；报告附「与上次评估相比」。")] = None,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告。"""
     from .api import assess
 
     chosen = _format_for(format, output)
     result = assess(file, standard=standard)
-    _emit(result, chosen, output, source=file, what="输入的证据文件")
+    history = _record(result, archive) if archive is not None else None
+    _emit(result, chosen, output, source=file, what="输入的证据文件", history=history)
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise typer.Exit(EXIT_INVALID)
@@ -214,9 +217,28 @@ def _format_for(format: ScoreFormat | None, output: Path | None) -> str:
     return "table"
 
 
-def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: str) -> None:
+def _record(result: Any, archive: str) -> Any:
+    """Record a score in the archive (``--archive``); the comparison with the previous assessment."""
+    from .cycle.service import record_command
+
+    outcome = record_command(result, archive)
+    for warning in outcome.warnings:
+        _stderr(f"注意：{warning}")
+    done = "已记入归档" if outcome.created else "归档中已有这份证据的评估，未重复记录"
+    change = outcome.history
+    moved = f"；与上次（{change.previous_on}，{change.previous_total_text}）相比 {change.total_change:+.1f}" if change else ""
+    _stderr(f"{done} {outcome.archive}{moved}")
+    return change
+
+
+def _emit(result: Any, name: str, output: Path | None, *, source: Path, what: str, history: Any = None) -> None:
     """Render ``result`` with the named renderer to ``output`` (atomically) or to the terminal."""
     renderer = RENDERERS[name]
+    if history is not None and name in ("html", "pdf"):  # the gap report gains 「与上次评估相比」
+        from .report.html import render_html
+        from .report.pdf import render_pdf
+
+        renderer = replace(renderer, render=lambda r: render_pdf(r, history) if name == "pdf" else render_html(r, history))
     if output is None:
         if renderer.binary:
             raise AuditError(f"{name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{name}")
@@ -268,6 +290,8 @@ def batch(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为 CPU 核数。")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="是否为每个社区生成 PDF 差距报告，并生成全区 PDF 汇总。")] = False,
     force: Annotated[bool, typer.Option("--force", help="全部重新评分（默认跳过证据、佐证和规则包均未改动的社区）。")] = False,
+    archive: Annotated[str | None, typer.Option("--archive", help="记入此评估归档（SQLite 文件或 postgresql:// 地址）；默认 <输出文件夹>/archive.sqlite。")] = None,
+    no_archive: Annotated[bool, typer.Option("--no-archive", help="不记入评估归档。")] = False,
 ) -> None:
     """为一个区（市）的全部社区评分，并生成全区汇总（终端、JSON、CSV、Excel，及可选的 PDF）。"""
     from rich.console import Console
@@ -287,8 +311,11 @@ def batch(
     from .yamlio import display_path
 
     out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
+    if archive is not None and no_archive:
+        raise AuditError("--archive 与 --no-archive 不能同时使用")
+    recording = None if no_archive else (archive or str(out / "archive.sqlite"))
     options = BatchOptions(source=source, out=out, standard=standard, jobs=jobs or default_jobs(), pdf=pdf,
-                           force=force, generated_at=now_iso())
+                           force=force, generated_at=now_iso(), archive=recording)
     tasks = plan(options)
     err = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TextColumn("无法评分 {task.fields[failed]}"),
@@ -305,6 +332,12 @@ def batch(
         report = run_batch(options, tasks, advance)
     Console(highlight=False).print(summary_view(report.summary, [display_path(p) for p in report.written]))
     _stderr(f"本次评分 {report.graded} 个，未改动而跳过 {report.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    cycle = report.summary.cycle
+    if cycle is not None:
+        for warning in cycle.warnings:
+            _stderr(f"注意：{warning}")
+        if cycle.archive:
+            _stderr(f"已记入评估归档 {cycle.archive}")
     raise typer.Exit(EXIT_INVALID if report.summary.failed else 0)
 
 
@@ -388,6 +421,85 @@ def compare(
         _echo(text)
         return
     Console(highlight=False).print(comparison_view(comparison))
+
+
+# -- the assessment cycle: diff, history, plan (cycle/) ----------------------------------------
+class CycleFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _show(renderable: Any) -> None:
+    from rich.console import Console
+
+    Console(highlight=False).print(renderable)
+
+
+@command
+def diff(
+    sides: Annotated[list[Path] | None, typer.Argument(metavar="[PREVIOUS CURRENT]", help="上次与本次：结果 JSON 或证据文件；用 --archive 时可给两次评估的编号或日期。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="评估归档（SQLite 文件或 postgresql:// 地址）。")] = None,
+    community: Annotated[str | None, typer.Option("--community", help="归档中的社区：社区代码、归档编号或名称；默认比较最近两次。")] = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="上次的整改台账（audit plan 生成并填写的 .xlsx），逐项核对。")] = None,
+    standard: Annotated[str | None, typer.Option("--standard", "-s", help="为证据文件评分时使用的规则包。")] = None,
+    format: Annotated[CycleFormat, typer.Option("--format", "-f", help="输出格式。")] = CycleFormat.table,
+) -> None:
+    """比较同一社区的两次评估：总分与等级变化、各类变化，已整改、退步、仍未整改与新增的条款。"""
+    from .cycle.service import diff_command
+
+    outcome = diff_command(list(sides or []), archive=archive, community=community, standard=standard, plan=plan)
+    for warning in outcome.warnings:
+        _stderr(f"注意：{warning}")
+    if format is CycleFormat.json:
+        _echo(outcome.as_json())
+    elif format is CycleFormat.markdown:
+        from .cycle.views import diff_markdown
+
+        _echo(diff_markdown(outcome.diff, outcome.plan))
+    else:
+        from .cycle.views import diff_view
+
+        _show(diff_view(outcome.diff, outcome.plan))
+
+
+@command
+def history(
+    community: Annotated[str | None, typer.Argument(metavar="[COMMUNITY]", help="社区代码、归档编号或名称；省略时列出全部社区。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="评估归档（SQLite 文件或 postgresql:// 地址）。")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="只列出此区（市）的社区。")] = None,
+    format: Annotated[CycleFormat, typer.Option("--format", "-f", help="输出格式。")] = CycleFormat.table,
+) -> None:
+    """查看评估归档：一个社区历次评估（日期、总分、等级、变化），或全区各社区最近一次的变化。"""
+    from .cycle.service import history_command
+
+    if archive is None:
+        raise AuditError("请用 --archive 指定评估归档，如 audit history --archive reports/环翠区/archive.sqlite")
+    found = history_command(archive, community, district)
+    if format is CycleFormat.json:
+        _echo(found.model_dump_json(indent=2) + "\n")
+    elif format is CycleFormat.markdown:
+        from .cycle.views import history_markdown
+
+        _echo(history_markdown(found))
+    else:
+        from .cycle.views import history_view
+
+        _show(history_view(found))
+
+
+@command
+def plan(
+    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score -f json 保存的结果（或证据文件）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="整改台账文件（.xlsx）。")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的台账（它可能已被填写）。")] = False,
+) -> None:
+    """生成整改台账（Excel）：每项差距一行，含条款、原因、失分、整改建议，待填责任人、完成时限、进度、完成佐证。"""
+    from .cycle.service import plan_command
+    from .yamlio import display_path
+
+    rows = plan_command(result_file, output, force=force)
+    _stderr(f"已写入 {display_path(output)}（{rows} 项整改）")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..cycle.district import DistrictChanges
 from ..result import FlagCounts, RatingResult, Result
 
 
@@ -122,3 +123,4 @@ class DistrictSummary(Model):
     incomplete: list[str]
     mismatched: list[str]
     average_total: float | None
+    cycle: DistrictChanges | None = Field(None, description="与上次评估相比（归档与整改台账）")

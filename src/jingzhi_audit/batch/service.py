@@ -34,7 +34,20 @@ def plan(options: BatchOptions) -> list[Task]:
 
 def run_batch(options: BatchOptions, tasks: list[Task],
               on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
-    result = run(options, tasks, on_outcome)
+    from ..cycle.district import DistrictRecorder
+
+    recorder = DistrictRecorder(options.archive, options.out)
+
+    def finished(outcome: Outcome) -> None:
+        if outcome.row is not None:  # recorded in the parent, one transaction per community
+            recorder.add(outcome.task.path, outcome.task.rel, outcome.row.outputs, outcome.entry)
+        if on_outcome:
+            on_outcome(outcome)
+
+    try:
+        result = run(options, tasks, finished)
+    finally:
+        recorder.close()
     rows, failed = _one_pack(result.rows, result.failed)
     pack = result.packs.get(rows[0].pack) if rows else next(iter(result.packs.values()), None)
     summary = summarize(
@@ -42,6 +55,7 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
     )
+    summary = summary.model_copy(update={"cycle": recorder.district({r.path for r in rows})})
     from .outputs import write_summary
 
     written = write_summary(summary, options.out, pdf=options.pdf)

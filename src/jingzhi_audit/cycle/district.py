@@ -1,0 +1,162 @@
+"""The cycle in ``audit batch``: record each community as it finishes, and what changed since last time.
+
+The parent process records each graded community in its own transaction (workers return the
+compact ``Entry``; the full result JSON is read from the file the worker wrote). In the same
+transaction it looks up the community's previous assessment, so the district summary can show
+each community's change, the communities that regressed or dropped a band, and the clauses with
+the most persisting gaps. A ledger beside an evidence file (``<name>.整改台账.xlsx`` beside
+``<name>.yaml``) is checked against the new result: overdue and contradicted actions are counted.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, select
+
+from ..errors import LedgerError
+from .archive import Archive, assessments, gaps, open_archive
+from .queries import change_of
+from .store import Entry, GapEntry, record_in
+
+TOP_PERSISTING = 10
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CommunityChange(Model):
+    path: str = Field(description="证据文件相对于区文件夹的路径")
+    name: str
+    previous_on: str | None = Field(None, description="上次评估日期；归档中没有更早的评估时为 null")
+    previous_total_text: str | None = None
+    previous_rating: str | None = None
+    change: float | None = Field(None, description="总分变化")
+    band_dropped: bool = False
+    fixed: int = 0
+    regressed: int = 0
+    persisting: int = 0
+    overdue: int | None = Field(None, description="整改台账中逾期未完成的项数；没有台账时为 null")
+    contradicted: int | None = Field(None, description="整改台账中标记已完成但仍有差距的项数")
+    ledger_error: str | None = None
+
+
+class PersistingClause(Model):
+    clause: str
+    communities: int = Field(description="两次都有此项差距的社区数")
+
+
+class DistrictChanges(Model):
+    """What changed across the district since each community's previous assessment."""
+
+    archive: str | None = Field(description="归档（不记录时为 null）")
+    communities: list[CommunityChange]
+    regressed: list[str] = Field(description="总分下降或等级降档的社区")
+    persisting: list[PersistingClause] = Field(description="全区仍未整改最多的条款")
+    warnings: list[str] = []
+
+    def by_path(self) -> dict[str, CommunityChange]:
+        return {c.path: c for c in self.communities}
+
+
+def entry_from_json(text: str) -> Entry:
+    """The archive entry of a result JSON written by a previous run (a skipped community)."""
+    data: dict[str, Any] = json.loads(text)
+    c, pack, rating, period = data["community"], data["pack"], data["rating"], data.get("period") or {}
+    return Entry(
+        name=c["name"], district=c.get("district"), street=c.get("street"), code=c.get("code"),
+        assessed_on=data.get("assessed_on") or data["generated_at"][:10], period_from=period.get("from"),
+        period_to=period.get("to"), pack_id=pack["id"], pack_version=pack["version"], pack_sha256=pack["sha256"],
+        evidence_sha256=data["evidence"]["sha256"], evidence_path=data["evidence"]["path"], total=data["total"],
+        total_text=data["total_text"], rating_id=rating["id"], rating_label=rating["label"],
+        rating_stars=rating["stars"], generated_at=data["generated_at"],
+        gaps=tuple(GapEntry(g["clause"], g["category"], g["reason"], g["points_lost"], g["credit"])
+                   for g in data["gaps"]),
+    )
+
+
+class DistrictRecorder:
+    """Records a batch's communities as they finish and collects their changes."""
+
+    def __init__(self, archive: str | None, out: Path) -> None:
+        self.out = out
+        self.archive: Archive | None = open_archive(archive) if archive is not None else None
+        self.changes: list[CommunityChange] = []
+        self.persisting: Counter[str] = Counter()
+        self.warnings: list[str] = []
+
+    def add(self, evidence: Path, rel: str, outputs: dict[str, str], entry: Entry | None) -> None:
+        """Record one graded (or up-to-date) community; check the ledger beside its evidence."""
+        text: str | None = None
+        if entry is None or self.archive is not None:
+            text = (self.out / outputs["json"]).read_text(encoding="utf-8")
+        if entry is None:
+            entry = entry_from_json(text or "")
+        change = CommunityChange(path=rel, name=entry.name)
+        if self.archive is not None:
+            with self.archive.writing() as conn:
+                recorded = record_in(conn, entry, text or "")
+                change = self._previous(conn, change, entry, recorded.community_id, recorded.assessment_id)
+            self.warnings += [f"{rel}: {w}" for w in recorded.warnings]
+        self.changes.append(_with_ledger(change, evidence, entry))
+
+    def _previous(self, conn: Connection, change: CommunityChange, entry: Entry, community_id: int,
+                  assessment_id: int) -> CommunityChange:
+        rows = conn.execute(select(assessments.c.id, assessments.c.assessed_on, assessments.c.total,
+                                   assessments.c.total_text, assessments.c.rating_label, assessments.c.rating_stars)
+                            .where(assessments.c.community_id == community_id)
+                            .order_by(assessments.c.assessed_on, assessments.c.recorded_at, assessments.c.id)).all()
+        ids = [r[0] for r in rows]
+        at = ids.index(assessment_id)
+        if at == 0:
+            return change
+        prev = rows[at - 1]
+        before = set(conn.execute(select(gaps.c.clause).where(gaps.c.assessment_id == prev[0])).scalars())
+        now = {g.clause for g in entry.gaps}
+        self.persisting.update(before & now)
+        return change.model_copy(update={
+            "previous_on": prev[1], "previous_total_text": prev[3], "previous_rating": prev[4],
+            "change": change_of(entry.total, prev[2]), "band_dropped": entry.rating_stars < prev[5],
+            "fixed": len(before - now), "regressed": len(now - before), "persisting": len(before & now),
+        })
+
+    def district(self, paths: set[str]) -> DistrictChanges:
+        """The district's changes, for the communities in the summary (``paths``)."""
+        kept = sorted((c for c in self.changes if c.path in paths), key=lambda c: c.path)
+        regressed = [c.name for c in sorted(kept, key=lambda c: (c.change or 0, c.path))
+                     if (c.change is not None and c.change < 0) or c.band_dropped]
+        return DistrictChanges(
+            archive=self.archive.name if self.archive else None, communities=kept, regressed=regressed,
+            persisting=[PersistingClause(clause=k, communities=v) for k, v in self.persisting.most_common(TOP_PERSISTING)],
+            warnings=self.warnings,
+        )
+
+    def close(self) -> None:
+        if self.archive is not None:
+            self.archive.dispose()
+
+
+def _with_ledger(change: CommunityChange, evidence: Path, entry: Entry) -> CommunityChange:
+    from .ledger import ledger_beside
+
+    path = ledger_beside(evidence)
+    if not path.is_file():
+        return change
+    from .ledger import read_ledger
+    from .plan_check import check_against
+
+    try:
+        ledger = read_ledger(path)
+    except LedgerError as exc:
+        return change.model_copy(update={"ledger_error": exc.message})
+    lost = {g.clause: g.points_lost for g in entry.gaps}
+    # every clause of the pack is in the result; a ledger row's clause missing from it is rare
+    checked = check_against(ledger, set(lost) | {r.clause for r in ledger.rows}, lost, entry.assessed_on,
+                            entry.evidence_sha256)
+    return change.model_copy(update={"overdue": checked.counts["overdue"],
+                                     "contradicted": checked.counts["contradicted"]})

@@ -1,0 +1,62 @@
+"""Where the two sides of ``audit diff`` come from: result JSONs, evidence files, or the archive.
+
+Also the comparison of results of different packs, through the packs' crosswalk (``equal`` pairs:
+the same requirement under two numbers); without one, the diff is refused.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import AuditError, InputError, PackError
+from ..result import Result
+from .diff import Diff, diff, refusal
+
+RESULT_SUFFIXES = (".json",)
+
+
+def load_side(path: Path, *, standard: str | None = None) -> Result:
+    """A saved result JSON as it is, or an evidence file (YAML/Excel) graded now."""
+    from ..evidence.loader import EVIDENCE_SUFFIXES
+    from ..yamlio import display_path
+
+    if not path.is_file():
+        raise AuditError(f"{display_path(path)}: 文件不存在")
+    suffix = path.suffix.lower()
+    if suffix in RESULT_SUFFIXES:
+        from ..result_io import load_result
+
+        return load_result(path)
+    if suffix in EVIDENCE_SUFFIXES:
+        from ..api import assess
+
+        return assess(path, standard=standard)
+    raise AuditError(f"{display_path(path)}: 应为结果 JSON（audit score -f json 保存）或证据文件（.yaml、.xlsx）")
+
+
+def crosswalk_mapping(previous: Result, current: Result) -> dict[str, str]:
+    """Current clause → previous clause, for the ``equal`` pairs of the two packs' crosswalk."""
+    from ..crosswalk import crosswalks_for
+    from ..pack import load_pack, resolve_pack
+
+    try:
+        before = load_pack(resolve_pack(previous.pack.id), cached=True)
+        after = load_pack(resolve_pack(current.pack.id), cached=True)
+        links = crosswalks_for(before, after)
+    except (PackError, InputError):
+        links = []
+    mapping: dict[str, str] = {}
+    for link in links:
+        if link.relation == "equal":
+            mapping.setdefault(link.target, link.source)
+    if not mapping:
+        raise AuditError(refusal(previous.pack.id, current.pack.id))
+    return mapping
+
+
+def compare_results(previous: Result, current: Result) -> Diff:
+    """``diff`` of two results, through the crosswalk when their packs differ."""
+    if previous.pack.id == current.pack.id:
+        return diff(previous, current)
+    mapping = crosswalk_mapping(previous, current)
+    return diff(previous, current, lambda _p, _c: mapping)
