@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..result import Result
@@ -153,6 +153,10 @@ def _community(conn: Connection, entry: Entry, now: str) -> tuple[int, list[str]
         warnings.append(f"社区代码 {entry.code.strip()} 在归档中属于「{old_district or '未填写区（市）'}」的{old_name}，"
                         f"本次为「{entry.district or '未填写区（市）'}」的{entry.name}：已按同一社区（同一代码）记录，"
                         "请核实社区代码是否填错")
-    conn.execute(update(communities).where(communities.c.id == community_id).values(
-        name=entry.name, district=entry.district, street=entry.street, last_recorded=now))
+    latest = conn.execute(select(func.max(assessments.c.assessed_on))
+                          .where(assessments.c.community_id == community_id)).scalar()
+    # the community is known by its latest name (an older year recorded later does not rename it back)
+    names = {"name": entry.name, "district": entry.district, "street": entry.street} \
+        if latest is None or entry.assessed_on >= latest else {}
+    conn.execute(update(communities).where(communities.c.id == community_id).values(last_recorded=now, **names))
     return community_id, warnings

@@ -57,6 +57,10 @@ def summary_view(summary: DistrictSummary, written: list[str]) -> RenderableType
             first = failed.errors[0] if failed.errors else failed.path
             more = f"（另有 {len(failed.errors) - 1} 个问题）" if len(failed.errors) > 1 else ""
             parts.append(Text(f"  {first}{more}", style="red"))
+    if summary.cycle is not None:
+        from ..cycle.summary_view import changes_view
+
+        parts.append(changes_view(summary.cycle))
     if written:
         parts.append(Text("已写入：" + "、".join(written), style="dim"))
     return Group(*parts)
@@ -71,12 +75,16 @@ def _ranking(summary: DistrictSummary) -> Table:
     table.add_column("社区", overflow="fold", min_width=6)
     table.add_column("总分", justify="right")
     table.add_column("等级", no_wrap=True)
+    table.add_column("变化", justify="right", no_wrap=True)  # 与上次评估相比 (cycle)
+    from ..cycle.summary_view import change_cell
+
+    changes = summary.cycle.by_path() if summary.cycle is not None else {}
     for c in summary.categories:
         table.add_column(c.title.removeprefix("社区"), justify="right", no_wrap=True)
     table.add_column("标记", overflow="fold")
     for i, ranked in enumerate(shown):
         if shown is not rows and i == TOP:
-            table.add_row("…", "", "", "", *[""] * len(summary.categories), "")
+            table.add_row("…", "", "", "", "", *[""] * len(summary.categories), "")
         r = ranked.row
         marks = []
         if r.vetoes:
@@ -85,6 +93,7 @@ def _ranking(summary: DistrictSummary) -> Table:
             marks.append("不完整")
         if r.flags.mismatch:
             marks.append(f"不符{r.flags.mismatch}")
-        table.add_row(str(ranked.rank), r.name, r.total_text, r.rating.label, *[c.score_text for c in r.categories],
+        table.add_row(str(ranked.rank), r.name, r.total_text, r.rating.label, change_cell(changes.get(r.path)),
+                      *[c.score_text for c in r.categories],
                       "、".join(marks))
     return table
