@@ -5,9 +5,11 @@
 #   libpango-1.0-0 libpangoft2-1.0-0 WeasyPrint's text layout
 #   libharfbuzz-subset0              font subsetting: 0.3 s per report instead of 12-16 s
 #   poppler-utils                    pdftotext/pdffonts/pdftoppm/pdfdetach, used by the tests
+#   postgresql                       PostgreSQL 15 (initdb, pg_ctl, postgres, psql): the archive tests
+#                                    start a temporary server of their own (tests/cycle/conftest.py)
 # Not root: print the command to run and go on (the Python parts still work; PDF tests skip).
 set -eu
-packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig"
+packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig postgresql"
 if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then
     packages="$packages python3-venv"
 fi
