@@ -70,7 +70,7 @@ class Outcome:
     failed: FailedFile | None = None
     skipped: bool = False
     pack_folder: str | None = None  # where the row's pack was loaded from
-    entry: Any = None  # cycle.store.Entry of a graded row, for the parent to record in the archive
+    entry: Any = None  # (cycle.store.Entry, result JSON or None) of a graded row, for the archive
 
 
 @dataclass
@@ -195,7 +195,8 @@ def grade(task: Task) -> Outcome:
     try:
         result = score(pack, evidence, generated_at=state["generated_at"])
         json_path = task.output(".json")
-        write_text_atomic(json_path, result.model_dump_json() + "\n")
+        text = result.model_dump_json()
+        write_text_atomic(json_path, text + "\n")
         outputs = {"json": json_path.relative_to(out).as_posix()}
         if state["pdf"]:
             from ..report.pdf import render_pdf
@@ -215,7 +216,9 @@ def grade(task: Task) -> Outcome:
         write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")
         from ..cycle.store import entry_from_result
 
-        return Outcome(task, row=row, pack_folder=key["pack_folder"], entry=entry_from_result(result))
+        # the parent records it in the archive: the compact entry, and the JSON text it stores
+        entry = (entry_from_result(result), text if state.get("archive") else None)
+        return Outcome(task, row=row, pack_folder=key["pack_folder"], entry=entry)
     except Exception as exc:  # one community's failure must not stop a district
         _remove_outputs(task)
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))

@@ -40,22 +40,23 @@ def run_batch(options: BatchOptions, tasks: list[Task],
 
     def finished(outcome: Outcome) -> None:
         if outcome.row is not None:  # recorded in the parent, one transaction per community
-            recorder.add(outcome.task.path, outcome.task.rel, outcome.row.outputs, outcome.entry)
+            recorder.add(outcome.task.path, outcome.task.rel, outcome.row.name, outcome.row.outputs, outcome.entry)
         if on_outcome:
             on_outcome(outcome)
 
     try:
         result = run(options, tasks, finished)
+        rows, failed = _one_pack(result.rows, result.failed)
+        changes = recorder.district({r.path for r in rows})
     finally:
         recorder.close()
-    rows, failed = _one_pack(result.rows, result.failed)
     pack = result.packs.get(rows[0].pack) if rows else next(iter(result.packs.values()), None)
     summary = summarize(
         rows, failed, source=display_path(options.source),
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
     )
-    summary = summary.model_copy(update={"cycle": recorder.district({r.path for r in rows})})
+    summary = summary.model_copy(update={"cycle": changes})
     from .outputs import write_summary
 
     written = write_summary(summary, options.out, pdf=options.pdf)

@@ -16,14 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from ..errors import LedgerError
-from .archive import Archive, assessments, gaps, open_archive
+from .archive import Archive, gaps, open_archive
+from .ledger import ledger_beside
 from .queries import change_of
-from .store import Entry, GapEntry, record_in
+from .store import Entry, GapEntry, Previous, record_in
 
 TOP_PERSISTING = 10
+_GAP_CLAUSES = select(gaps.c.clause).where(gaps.c.assessment_id == bindparam("aid"))
 
 
 class Model(BaseModel):
@@ -86,47 +89,69 @@ class DistrictRecorder:
     def __init__(self, archive: str | None, out: Path) -> None:
         self.out = out
         self.archive: Archive | None = open_archive(archive) if archive is not None else None
+        if self.archive is not None:
+            self.archive.dispose()  # no connection open when the batch forks its workers
         self.changes: list[CommunityChange] = []
         self.persisting: Counter[str] = Counter()
         self.warnings: list[str] = []
+        # Up-to-date communities are reported before the workers start (fork): they are recorded
+        # once the first graded community arrives (after the fork), or at the end.
+        self.pending: list[tuple[Path, str, dict[str, str]]] = []
 
-    def add(self, evidence: Path, rel: str, outputs: dict[str, str], entry: Entry | None) -> None:
-        """Record one graded (or up-to-date) community; check the ledger beside its evidence."""
-        text: str | None = None
-        if entry is None or self.archive is not None:
+    def add(self, evidence: Path, rel: str, name: str, outputs: dict[str, str],
+            graded: tuple[Entry, str | None] | None) -> None:
+        """Record one community: ``graded`` is what its worker returned (the entry and, when recording,
+        the result JSON), or None for an up-to-date one (read from its JSON file); check its ledger."""
+        if graded is None:
+            if self.archive is None and not ledger_beside(evidence).is_file():
+                self.changes.append(CommunityChange(path=rel, name=name))  # nothing to read
+            else:
+                self.pending.append((evidence, rel, outputs))
+            return
+        self.flush()
+        self._add(evidence, rel, outputs, *graded)
+
+    def flush(self) -> None:
+        """Record the up-to-date communities reported so far."""
+        pending, self.pending = self.pending, []
+        for evidence, rel, outputs in pending:
             text = (self.out / outputs["json"]).read_text(encoding="utf-8")
-        if entry is None:
-            entry = entry_from_json(text or "")
+            self._add(evidence, rel, outputs, entry_from_json(text), text)
+
+    def _add(self, evidence: Path, rel: str, outputs: dict[str, str], entry: Entry, text: str | None) -> None:
+        if text is None and self.archive is not None:
+            text = (self.out / outputs["json"]).read_text(encoding="utf-8")
         change = CommunityChange(path=rel, name=entry.name)
         if self.archive is not None:
-            with self.archive.writing() as conn:
-                recorded = record_in(conn, entry, text or "")
-                change = self._previous(conn, change, entry, recorded.community_id, recorded.assessment_id)
+            for attempt in range(3):
+                try:
+                    with self.archive.writing() as conn:  # one transaction per community
+                        recorded = record_in(conn, entry, text or "")
+                        change = self._previous(conn, change, entry, recorded.previous)
+                    break
+                except IntegrityError:  # PostgreSQL: another run inserted the same community first
+                    if attempt == 2:
+                        raise
             self.warnings += [f"{rel}: {w}" for w in recorded.warnings]
         self.changes.append(_with_ledger(change, evidence, entry))
 
-    def _previous(self, conn: Connection, change: CommunityChange, entry: Entry, community_id: int,
-                  assessment_id: int) -> CommunityChange:
-        rows = conn.execute(select(assessments.c.id, assessments.c.assessed_on, assessments.c.total,
-                                   assessments.c.total_text, assessments.c.rating_label, assessments.c.rating_stars)
-                            .where(assessments.c.community_id == community_id)
-                            .order_by(assessments.c.assessed_on, assessments.c.recorded_at, assessments.c.id)).all()
-        ids = [r[0] for r in rows]
-        at = ids.index(assessment_id)
-        if at == 0:
+    def _previous(self, conn: Connection, change: CommunityChange, entry: Entry, previous: Previous | None
+                  ) -> CommunityChange:
+        if previous is None:
             return change
-        prev = rows[at - 1]
-        before = set(conn.execute(select(gaps.c.clause).where(gaps.c.assessment_id == prev[0])).scalars())
+        before = set(conn.execute(_GAP_CLAUSES, {"aid": previous.id}).scalars())
         now = {g.clause for g in entry.gaps}
         self.persisting.update(before & now)
         return change.model_copy(update={
-            "previous_on": prev[1], "previous_total_text": prev[3], "previous_rating": prev[4],
-            "change": change_of(entry.total, prev[2]), "band_dropped": entry.rating_stars < prev[5],
+            "previous_on": previous.assessed_on, "previous_total_text": previous.total_text,
+            "previous_rating": previous.rating_label, "change": change_of(entry.total, previous.total),
+            "band_dropped": entry.rating_stars < previous.rating_stars,
             "fixed": len(before - now), "regressed": len(now - before), "persisting": len(before & now),
         })
 
     def district(self, paths: set[str]) -> DistrictChanges:
         """The district's changes, for the communities in the summary (``paths``)."""
+        self.flush()
         kept = sorted((c for c in self.changes if c.path in paths), key=lambda c: c.path)
         regressed = [c.name for c in sorted(kept, key=lambda c: (c.change or 0, c.path))
                      if (c.change is not None and c.change < 0) or c.band_dropped]
@@ -142,8 +167,6 @@ class DistrictRecorder:
 
 
 def _with_ledger(change: CommunityChange, evidence: Path, entry: Entry) -> CommunityChange:
-    from .ledger import ledger_beside
-
     path = ledger_beside(evidence)
     if not path.is_file():
         return change
