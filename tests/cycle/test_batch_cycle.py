@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ def test_two_years_of_a_district(runner: CliRunner, tmp_path: Path) -> None:
     assert all(c["overdue"] is None and c["contradicted"] is None for c in others)
     assert "与上次评估相比（6 个社区）" in two.stdout and "整改台账核对" in two.stdout
     rows = list(csv.reader(io.StringIO((tmp_path / "out2" / "summary.csv").read_bytes().decode("utf-8-sig"))))
-    assert rows[0][6] == "与上次相比" and rows[0][-2:] == ["整改逾期", "整改矛盾"]
+    assert rows[0][6] == "与上次相比" and rows[0][-4:] == ["整改逾期", "整改矛盾", "证据文件", "状态"]
     assert all(re.fullmatch(r"[+-]?\d+\.\d(（降档）)?", row[6]) for row in rows[1:])
     book = load_workbook(tmp_path / "out2" / "summary.xlsx")
     assert book.sheetnames[-2:] == ["与上次相比", "仍未整改最多的条款"]
@@ -174,7 +175,7 @@ def test_two_concurrent_batch_runs_lose_nothing(archive_spec: str, tmp_path: Pat
         order = conn.execute(text("SELECT c.code FROM assessments a JOIN communities c ON c.id = a.community_id "
                                   "ORDER BY a.id")).scalars().all()
     archive.dispose()
-    switches = sum(1 for a, b in zip(order, order[1:], strict=False) if a[:4] != b[:4])
+    switches = sum(1 for a, b in itertools.pairwise(order) if a[:4] != b[:4])
     assert switches >= 2, "the two runs did not write at the same time"
 
 

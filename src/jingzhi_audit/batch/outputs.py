@@ -20,7 +20,7 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
     categories = [f"{c.id} {c.title}" for c in summary.categories]
     header = ["排名", "社区", "区（市）", "街道", "总分", "等级", CHANGE_HEADER, *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", "证据文件", "状态", *LEDGER_HEADERS]
+              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", *LEDGER_HEADERS, "证据文件", "状态"]
     changes = summary.cycle.by_path() if summary.cycle is not None else {}
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
@@ -29,11 +29,11 @@ def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]
             ranked.rank, r.name, r.district or "", r.street or "", r.total, r.rating.label,
             change_cell(changes.get(r.path)), *[c.score for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
-            "；".join(r.vetoes), "是" if r.complete else "否", r.path, "已评分", *ledger_cells(changes.get(r.path)),
+            "；".join(r.vetoes), "是" if r.complete else "否", *ledger_cells(changes.get(r.path)), r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", failed.path,
-                     "无法评分：" + (failed.errors[0] if failed.errors else ""), "", ""])
+        rows.append(["", "", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "", "",
+                     failed.path, "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
 
 
@@ -73,7 +73,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
         return ws
 
     header, rows = ranking_table(summary)
-    widths = [6, 18, 10, 12, 8, 10, 12] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, 36, 40, 9, 9]
+    widths = [6, 18, 10, 12, 8, 10, 12] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, 9, 9, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}
     for row_cells, ranked in zip(ranking.iter_rows(min_row=2), summary.ranking, strict=False):
@@ -95,7 +95,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     sheet("需关注的社区", ["类别", "社区"], attention, [16, 24])
     sheet("无法评分的文件", ["证据文件", "问题"],
           [[f.path, "\n".join(f.errors)] for f in summary.failed], [40, 100])
-    if summary.cycle is not None:
+    if summary.cycle is not None and summary.cycle.comparable:
         from ..cycle.summary_view import changes_sheet, persisting_sheet
 
         sheet("与上次相比", *changes_sheet(summary.cycle), [18, 36, 12, 10, 10, 10, 6, 8, 8, 10, 9, 9])

@@ -9,8 +9,8 @@ A clause is a *gap* when it is in the result's ``gaps`` (it lost points). Betwee
 
 So ``diff(A, A)`` has no fixed, regressed or new clauses, and ``diff(B, A)`` swaps the fixed and
 regressed of ``diff(A, B)``. Clauses of one side only are listed by ID. Results of different
-packs compare through the packs' crosswalk (only ``equal`` pairs are the same requirement), or
-are refused.
+packs compare through the packs' crosswalk (each current clause against its closest counterpart,
+``sources.crosswalk_mapping``), or are refused.
 """
 
 from __future__ import annotations

@@ -63,6 +63,11 @@ class DistrictChanges(Model):
     persisting: list[PersistingClause] = Field(description="全区仍未整改最多的条款")
     warnings: list[str] = []
 
+    @property
+    def comparable(self) -> bool:
+        """Whether any community has an earlier assessment or a ledger to compare with."""
+        return any(c.previous_on is not None or c.overdue is not None or c.ledger_error for c in self.communities)
+
     def by_path(self) -> dict[str, CommunityChange]:
         return {c.path: c for c in self.communities}
 

@@ -1,7 +1,7 @@
 """Where the two sides of ``audit diff`` come from: result JSONs, evidence files, or the archive.
 
-Also the comparison of results of different packs, through the packs' crosswalk (``equal`` pairs:
-the same requirement under two numbers); without one, the diff is refused.
+Also the comparison of results of different packs, through the packs' crosswalk: each current
+clause is compared with its closest counterpart (``CLOSENESS``); without a crosswalk the diff is refused.
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ def load_side(path: Path, *, standard: str | None = None) -> Result:
     raise AuditError(f"{display_path(path)}: 应为结果 JSON（audit score -f json 保存）或证据文件（.yaml、.xlsx）")
 
 
+# How closely a previous clause stands for a current one: the same requirement, one that asks more
+# (meeting it meets the current one), an overlap, one that asks less.
+CLOSENESS = {"equal": 0, "superset": 1, "intersect": 2, "subset": 3}
+
+
 def crosswalk_mapping(previous: Result, current: Result) -> dict[str, str]:
-    """Current clause → previous clause, for the ``equal`` pairs of the two packs' crosswalk."""
+    """Current clause → its closest previous clause through the two packs' crosswalk."""
     from ..crosswalk import crosswalks_for
     from ..pack import load_pack, resolve_pack
 
@@ -46,9 +51,11 @@ def crosswalk_mapping(previous: Result, current: Result) -> dict[str, str]:
     except (PackError, InputError):
         links = []
     mapping: dict[str, str] = {}
-    for link in links:
-        if link.relation == "equal":
-            mapping.setdefault(link.target, link.source)
+    rank: dict[str, int] = {}
+    for link in links:  # each current clause takes its closest counterpart
+        closeness = CLOSENESS[link.relation]
+        if closeness < rank.get(link.target, len(CLOSENESS)):
+            mapping[link.target], rank[link.target] = link.source, closeness
     if not mapping:
         raise AuditError(refusal(previous.pack.id, current.pack.id))
     return mapping
