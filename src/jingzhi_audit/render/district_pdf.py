@@ -36,7 +36,16 @@ def district_context(summary: DistrictSummary) -> dict[str, Any]:
         "max_count": max((r.count for r in summary.ratings), default=1) or 1,
         "marks": marks,
         "footer": footer(summary),
+        "change": _changes(summary),
     }
+
+
+def _changes(summary: DistrictSummary) -> Any:
+    """Path → the ranking's 与上次相比 text (empty without an archive)."""
+    from .district_cycle import change_cell
+
+    changes = summary.cycle.by_path() if summary.cycle is not None else {}
+    return lambda path: change_cell(changes[path]) if path in changes else ""
 
 
 def render_district_html(summary: DistrictSummary) -> str:

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..result import REASON_LABELS, stars
 from ..result.district import DistrictSummary, RankedRow
+from .district_cycle import change_cell, changes_view
 from .district_review import review_lines
 from .fit import Cell, Column, fit_table, fits, flow, wrap
 from .terminal import WIDTH
@@ -51,6 +52,8 @@ def summary_view(summary: DistrictSummary, written: list[str], width: int = WIDT
         skipped = [f"因格式不支持而未读取的文件（{len(summary.unsupported)}）："]
         skipped += [f"  {s.path}：{s.reason}" for s in summary.unsupported]
         parts.append(_lines(skipped, width, "yellow"))
+    if summary.cycle is not None:
+        parts.append(changes_view(summary.cycle))
     parts.append(_lines([footer(summary)], width, "bold"))
     if written:
         parts.append(_lines(["已写入：" + "、".join(written)], width, "dim"))
@@ -114,18 +117,22 @@ def _ranking(summary: DistrictSummary, width: int) -> Table:
     shown = rows if len(rows) <= TOP + BOTTOM else rows[:TOP] + rows[-BOTTOM:]
     title = "总分排名" if shown is rows else f"总分排名（前 {TOP} 名与后 {BOTTOM} 名，完整排名见 summary.xlsx）"
     categories = [Column(c.title.removeprefix("社区"), "right", drop=3, group="categories") for c in summary.categories]
+    changes = summary.cycle.by_path() if summary.cycle is not None else {}
+    change = [Column("变化", "right", drop=4)] if changes else []  # 与上次评估相比 (the archive)
     columns = [Column("排名", "right"), Column("社区", wrap=True, floor=8), Column("街道", drop=2),
-               Column("总分", "right"), Column("等级"), *categories, Column("标记", wrap=True, floor=10, drop=1, items="、")]
+               Column("总分", "right"), Column("等级"), *change, *categories,
+               Column("标记", wrap=True, floor=10, drop=1, items="、")]
 
     def table(fold_street: bool) -> tuple[Table, list[Column]]:
         body: list[list[Cell] | None] = []
         for i, ranked in enumerate(shown):
             if shown is not rows and i == TOP:
-                body.append(["", f"（中间 {len(rows) - TOP - BOTTOM} 名略）", "", "", "",
+                body.append(["", f"（中间 {len(rows) - TOP - BOTTOM} 名略）", "", "", "", *[""] * len(change),
                              *[""] * len(categories), ""])
             r = ranked.row
             name = ranked.shown + (f"\n{r.street}" if fold_street and r.street else "")
-            body.append([str(ranked.rank), name, r.street or "", r.total_text, r.rating.label,
+            moved = [change_cell(changes.get(r.path))] if change else []
+            body.append([str(ranked.rank), name, r.street or "", r.total_text, r.rating.label, *moved,
                          *[c.score_text for c in r.categories], "、".join(marks(ranked))])
         if fold_street:  # the street goes under the name instead of in a column of its own
             body = [b[:2] + b[3:] if b else b for b in body]

@@ -12,6 +12,7 @@ from pathlib import PurePath
 from pydantic import ConfigDict, Field
 
 from ..models import Model
+from .cycle import DistrictChanges
 from .model import FlagCounts, RatingResult, Result
 
 ROW_FORMAT = 3
@@ -171,6 +172,7 @@ class DistrictSummary(Model):
     mismatched: list[str]
     average_total: float | None
     unsupported: list[SkippedFile] = Field(default_factory=list, description="因文件格式不支持而未读取的文件")
+    cycle: DistrictChanges | None = Field(None, description="与上次评估相比（归档与整改台账）")
     reviews: dict[str, int] = Field(default_factory=dict, description="复核状态计数：valid/lapsed/none")
     overrated: list[Overrating] = Field(default_factory=list, description="自评高于复核最多的社区（自评偏高）")
     lapsed_reviews: list[str] = Field(default_factory=list, description="复核已失效的社区")
