@@ -3,8 +3,11 @@
 Each benchmark prints its figures; the README's "性能" section records them. Timings are medians
 of repeated runs (the machine's noise is reported as min–max). Names:
 
-  cold      ``audit score FILE`` (full 128-clause file, terminal output) in a fresh process,
-            against ``python -c "import typer, rich, pydantic, yaml"``. Target: ≤ 2×.
+  cold      ``audit score FILE`` (the 128-clause haiyun example), terminal and ``-f json``, in fresh
+            processes, interleaved round by round with the honest floor of its stack
+            (``benchmarks/floor.py``: interpreter, the imports the job needs, one pydantic
+            validation, the parse) and the bare ``import typer, rich, pydantic, yaml``.
+            Target: ≤ 1.1× the floor.
   scoring   the scoring engine alone, evidence already loaded: files per second on one core.
             Target: ≥ 500/s. Also reports load + score per file.
   pdf       a full gap report of each example in a warm process (target ≤ 1.2 s, ≤ 600 KB) and
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,6 +47,17 @@ def _timed_runs(cmd: list[str], runs: int, env: dict[str, str] | None = None) ->
     return times
 
 
+def _cpu_run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of ``cmd``; CPU time is what the run itself
+    cost, far less disturbed than wall time by other jobs sharing the cores."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def _fmt(times: list[float]) -> str:
     return f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})"
 
@@ -54,29 +69,51 @@ def district(count: int) -> list[Path]:
     return write_district(folder, count)
 
 
+def _spread(times: list[float]) -> str:
+    q = statistics.quantiles(times, n=4)
+    return (f"median {statistics.median(times) * 1000:6.1f} ms  (IQR {q[0] * 1000:.1f}–{q[2] * 1000:.1f}, "
+            f"min {min(times) * 1000:.1f}, max {max(times) * 1000:.1f}, n={len(times)})")
+
+
 def bench_cold(runs: int) -> dict[str, float]:
+    """``audit score`` in fresh processes against the floor of its stack, interleaved, one run each per round."""
     # Installed packages carry byte-code; make ours comparable even where PYTHONDONTWRITEBYTECODE is set.
     compileall.compile_dir(str(ROOT / "src" / "jingzhi_audit"), quiet=1)
-    evidence = district(1)[0]
+    evidence = str(ROOT / "examples" / "haiyun" / "community.yaml")
     env = dict(os.environ)
-    audit = [str(BIN / "audit"), "score", str(evidence)]
-    subprocess.run(audit, stdout=subprocess.DEVNULL, check=True, env=env)  # warm the pack cache
-    baseline_cmd = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
-    # pydantic is imported lazily: the line above never loads its validation machinery, which any
-    # program that defines or validates one model pays for. This is that floor, for reference.
-    floor_cmd = [sys.executable, "-c", "import typer, rich, pydantic, yaml\n"
-                 "from pydantic import BaseModel\nclass M(BaseModel):\n    a: int\nM(a=1)"]
-    baseline, floor, ours = [], [], []
-    for _ in range(runs):  # interleaved, so that machine noise hits all alike
-        baseline += _timed_runs(baseline_cmd, 1, env)
-        floor += _timed_runs(floor_cmd, 1, env)
-        ours += _timed_runs(audit, 1, env)
-    b, f, o = statistics.median(baseline), statistics.median(floor), statistics.median(ours)
-    print(f"baseline  import typer, rich, pydantic, yaml:  {_fmt(baseline)}")
-    print(f"reference same + one pydantic model validated: {_fmt(floor)}")
-    print(f"audit score (128 clauses, terminal):           {_fmt(ours)}")
-    print(f"ratio {o / b:.2f}× the baseline (target ≤ 2×); {o / f:.2f}× the one-model reference")
-    return {"baseline": b, "reference": f, "audit_score": o, "ratio": o / b}
+    audit, floor = str(BIN / "audit"), [sys.executable, str(ROOT / "benchmarks" / "floor.py"), evidence]
+    commands = {
+        "bare import typer, rich, pydantic, yaml": [sys.executable, "-c", "import typer, rich, pydantic, yaml"],
+        "floor, terminal (benchmarks/floor.py)": floor,
+        "floor, JSON (benchmarks/floor.py --json)": [*floor, "--json"],
+        "audit score FILE (terminal)": [audit, "score", evidence],
+        "audit score FILE -f json": [audit, "score", evidence, "-f", "json"],
+    }
+    for cmd in commands.values():  # warm the pack cache and the page cache
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, env=env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):  # interleaved, so that machine noise (other jobs on the 2 cores) hits all alike
+        for name, cmd in commands.items():
+            wall, used = _cpu_run(cmd, env)
+            times[name].append(wall)
+            cpu[name].append(used)
+    out: dict[str, float] = {}
+    for label, table in (("wall", times), ("cpu", cpu)):
+        print(f"-- {label} time (CPU = user + system of the process)" if label == "cpu" else "-- wall time")
+        for name, values in table.items():
+            print(f"{name:42} {_spread(values)}")
+        bare, f_term, f_json, term, js = (statistics.median(v) for v in table.values())
+        print(f"audit score terminal: {term / f_term:.2f}× the floor (target ≤ 1.1×), {term / bare:.2f}× the bare import")
+        print(f"audit score -f json:  {js / f_json:.2f}× the floor (target ≤ 1.1×), {js / bare:.2f}× the bare import")
+        out.update({f"{label}_ratio_terminal": term / f_term, f"{label}_ratio_json": js / f_json})
+    # the ratio per round (each round's commands ran back to back), for the spread of the ratio itself
+    for label, (ours, floor_name) in {"terminal": ("audit score FILE (terminal)", "floor, terminal (benchmarks/floor.py)"),
+                                      "json": ("audit score FILE -f json", "floor, JSON (benchmarks/floor.py --json)")}.items():
+        per_round = [t / f for t, f in zip(times[ours], times[floor_name], strict=True)]
+        q = statistics.quantiles(per_round, n=4)
+        print(f"{label} wall ratio per round: median {statistics.median(per_round):.2f}× (IQR {q[0]:.2f}–{q[2]:.2f})")
+    return out
 
 
 def bench_scoring(count: int) -> dict[str, float]:
@@ -201,7 +238,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description="jingzhi-audit benchmarks")
     parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
-    parser.add_argument("--runs", type=int, default=21, help="fresh processes per command (cold)")
+    parser.add_argument("--runs", type=int, default=25, help="fresh processes per command (cold)")
     parser.add_argument("--files", type=int, default=500, help="evidence files (scoring)")
     parser.add_argument("--district", type=int, default=338, help="communities (batch, no PDFs)")
     parser.add_argument("--pdf-district", type=int, default=40, help="communities (batch with PDFs; 0 to skip)")

@@ -11,29 +11,23 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
-from .files import protect_user_file, refuse_input
+from . import __version__, cli_common
+from .errors import EXIT_INVALID
+from .files import refuse_input
 from .render.registry import (
     COMPARE_FORMATS,
     REPORT_FORMATS,
     RESULT_FORMATS,
     VALIDATE_FORMATS,
-    Renderer,
-    by_suffix,
 )
 from .schemas import SCHEMAS
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 app = typer.Typer(
     name="audit",
@@ -58,37 +52,9 @@ SchemaKind = StrEnum("SchemaKind", [(n, n) for n in SCHEMAS])  # type: ignore[mi
 TEXT = ValidateFormat("text")
 
 
-def _stderr(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
-
-
-def _echo(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _print(view: RenderableType) -> None:
-    from rich.console import Console
-
-    Console(highlight=False, emoji=False).print(view)
-
-
-@contextmanager
-def _boundary() -> Iterator[None]:
-    try:
-        yield
-    except AuditError as exc:
-        _stderr(f"错误：{exc.message}" if "\n" not in exc.message else f"错误：\n{exc.message}")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _stderr("已中断。")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except SystemExit as exc:
-        if isinstance(exc.code, int) and exc.code > 128:  # a signal turned into an orderly exit
-            _stderr("已终止。")
-        raise
+# The boundary and the output helpers are shared with the fast path of ``audit score`` (launch.py).
+_stderr, _echo, _print, _boundary = cli_common.stderr, cli_common.echo, cli_common.show, cli_common.boundary
+_pick, _emit = cli_common.pick, cli_common.emit
 
 
 def command(func: F) -> F:
@@ -114,47 +80,6 @@ def _root(
                                           help="显示版本号并退出。")] = False,
 ) -> None:
     """精致幸福社区建设规范社区自评与区域评估工具。"""
-
-
-def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Path | None,
-          default: str, *, source: Path, what: str) -> Renderer[Any]:
-    """The renderer named by ``--format``, else the one ``-o``'s suffix names, else ``default``.
-
-    An ``-o`` that is the input or a person's file is refused first (exit 1); then a file suffix
-    the renderer cannot write (``-f json -o x.pdf``, ``-o x.xlsx``) is a usage error (exit 2).
-    """
-    if output is None:
-        return registry[chosen.value if chosen is not None else default]
-    refuse_input(output, source, what=what)
-    protect_user_file(output)
-    suffix = output.suffix.lower()
-    found = registry[chosen.value] if chosen is not None else by_suffix(registry, suffix)
-    if found is None or not (suffix == found.suffix or (suffix == ".txt" and not found.binary)):
-        writable = "、".join(dict.fromkeys(r.suffix for r in registry.values()))
-        what = f"{found.name} 格式不能写入“{suffix or '无扩展名'}”文件" if found is not None \
-            else f"不能写入“{suffix or '无扩展名'}”文件"
-        raise UsageError(f"{what}：请用扩展名 {writable} 之一" + (
-            f"，如 -o {output.stem}{found.suffix}" if found is not None else "，或用 --format 指定格式"))
-    return found
-
-
-def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Path | None = None,
-          what: str = "输入文件") -> None:
-    """Draw ``value`` to the terminal, or into ``output`` (atomically, never over its input)."""
-    from .api import save
-
-    if output is None:
-        if renderer.binary:
-            raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
-        if renderer.view is not None:
-            _print(renderer.view(value))
-        else:
-            _echo(str(renderer.render(value)))
-        return
-    from .files import display_path
-
-    save(renderer.render(value), output, source=source, what=what)
-    _stderr(f"已写入 {display_path(output)}")
 
 
 # -- validate ----------------------------------------------------------------------------------
@@ -231,14 +156,9 @@ def score(
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告。"""
-    from .api import assess
-
-    renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
-    result = assess(file, standard=standard)
-    _emit(renderer, result, output, source=file, what="输入的证据文件")
-    if fail_under is not None and result.total < fail_under:
-        _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
-        raise typer.Exit(EXIT_INVALID)
+    # The same body as the fast path (launch.py) runs for the common forms of this command.
+    cli_common.score(file, standard=standard, format=format.value if format is not None else None,
+                     output=output, fail_under=fail_under)
 
 
 @command
@@ -359,6 +279,5 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # pragma: no cover - a bug, not bad input
-        _stderr(f"内部错误（这是本工具的缺陷，请连同以下信息报告）：{type(exc).__name__}: {exc}\n"
-                "设置环境变量 JINGZHI_AUDIT_DEBUG=1 可查看完整调用栈。")
-        sys.exit(4)
+        cli_common.internal_error(exc)
+        sys.exit(cli_common.INTERNAL_ERROR)
