@@ -41,6 +41,7 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         rows, failed, source=display_path(options.source),
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
+        titles={cid: clause.title for cid, (_, _, clause) in pack.index.items()} if pack is not None else None,
     )
     from ..render.district_tables import write_summary
 

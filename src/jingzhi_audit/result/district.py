@@ -7,7 +7,9 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, Field
+import sys
+
+from pydantic import ConfigDict, Field, field_validator
 
 from ..models import Model
 from .model import FlagCounts, RatingResult, Result
@@ -21,16 +23,20 @@ class CategoryScore(Model):
     score_text: str
     ratio: float | None
 
+    @field_validator("id", "title")
+    @classmethod
+    def _shared(cls, text: str) -> str:
+        return sys.intern(text)  # the same six categories in every community of a district
 
-class GapBrief(Model):
-    clause: str
-    title: str | None
-    reason: str
-    points_lost: float
+
+GapBrief = tuple[str, str, float]
+"""One gap of a community, as the district summary needs it: clause ID, reason, points lost (the
+clause's title is the pack's, looked up once for the district)."""
 
 
 class CommunityRow(Model):
-    """One graded community, as the district summary needs it."""
+    """One graded community, as the district summary needs it, and no more: the parent of a batch
+    holds one per community (a 60-gap community: 55 KB as models → about 10 KB)."""
 
     path: str = Field(description="证据文件相对于区文件夹的路径")
     name: str
@@ -44,8 +50,14 @@ class CommunityRow(Model):
     categories: list[CategoryScore]
     flags: FlagCounts
     vetoes: list[str] = Field(description="触发的一票否决事项")
-    gaps: list[GapBrief]
+    gaps: list[GapBrief] = Field(description="差距：[条款编号, 原因, 失分]")
     outputs: dict[str, str] = Field(description="本社区的输出文件（相对于输出文件夹）")
+
+    @field_validator("gaps")
+    @classmethod
+    def _shared_words(cls, gaps: list[GapBrief]) -> list[GapBrief]:
+        # clause IDs and reasons repeat in every community: one string each for the whole district
+        return [(sys.intern(clause), sys.intern(reason), lost) for clause, reason, lost in gaps]
 
 
 def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> CommunityRow:
@@ -56,8 +68,7 @@ def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> Commu
         categories=[CategoryScore(id=c.id, title=c.title, points=c.points, score=c.score, score_text=c.score_text,
                                   ratio=c.ratio) for c in result.categories],
         flags=result.flag_counts, vetoes=[v.title for v in result.vetoes if v.triggered],
-        gaps=[GapBrief(clause=g.clause, title=g.title, reason=g.reason, points_lost=g.points_lost)
-              for g in result.gaps],
+        gaps=[(g.clause, g.reason, g.points_lost) for g in result.gaps],
         outputs=outputs,
     )
 
