@@ -227,11 +227,49 @@ def bench_batch(count: int, pdf_count: int) -> dict[str, float]:
     return out
 
 
+def synthetic_summary(count: int) -> object:
+    """A district summary of ``count`` communities, made from the three examples' rows."""
+    from jingzhi_audit.api import assess
+    from jingzhi_audit.batch.summary import summarize
+    from jingzhi_audit.pack import load_pack, resolve_pack
+    from jingzhi_audit.result.district import row_from_result
+    from jingzhi_audit.scoring.plan import pack_info
+
+    results = [assess(ROOT / "examples" / n / "community.yaml") for n in ("haiyun", "qingshan", "laocheng")]
+    rows = []
+    for i in range(count):
+        row = row_from_result(results[i % 3], f"c{i}.yaml", {"json": f"c{i}.json"})
+        rows.append(row.model_copy(update={"name": f"社区{i:04d}", "total": round(row.total - (i % 17) * 0.5, 2)}))
+    pack = load_pack(resolve_pack("jingzhi-2022"))
+    return summarize(rows, [], source="示范区", pack=pack.id, pack_title=pack.meta.title, bands=pack_info(pack).ratings,
+                     generated_at="2026-11-22T10:00:00+08:00",
+                     titles={cid: c.title for cid, (_, _, c) in pack.index.items()})
+
+
+def bench_district_pdf(count: int) -> dict[str, float]:
+    """The district summary PDF alone, warm: milliseconds per community (target ≤ 5)."""
+    from jingzhi_audit.render.district_pdf import render_district_html, render_district_pdf
+
+    summary = synthetic_summary(count)
+    render_district_pdf(synthetic_summary(3))  # warm: imports, fonts
+    times = []
+    for _ in range(3):
+        start = time.process_time()
+        data = render_district_pdf(summary)  # type: ignore[arg-type]
+        times.append(time.process_time() - start)
+    html = render_district_html(summary)  # type: ignore[arg-type]
+    best = min(times)
+    print(f"district summary PDF, {count} communities: CPU {best:.2f} s = {best / count * 1000:.1f} ms per community "
+          f"(target ≤ 5), {len(data) / 1024:.0f} KB, {html.count('style=')} inline styles")
+    return {"district_pdf_ms": best / count * 1000}
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
     "cold": lambda a: bench_cold(a.runs),
     "scoring": lambda a: bench_scoring(a.files),
     "pdf": lambda a: bench_pdf(a.runs),
     "batch": lambda a: bench_batch(a.district, a.pdf_district),
+    "district_pdf": lambda a: bench_district_pdf(a.district),
 }
 
 
