@@ -22,8 +22,8 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/audit validate standards/jingzhi-2022 examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml
-	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json
-	$(BIN)/audit report reports/haiyun.json -o reports/haiyun.pdf
+	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json --force
+	$(BIN)/audit report reports/haiyun.json -o reports/haiyun.pdf --force
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
@@ -40,7 +40,7 @@ test: lint typecheck pytest
 checklists: setup
 	@for pack in $$(ls standards | grep -v -e '^crosswalk$$' -e '\.yaml$$'); do \
 		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.xlsx --force && \
-		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.md; \
+		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.md --force; \
 	done
 
 bench: setup

@@ -21,7 +21,7 @@ import typer
 
 from . import __version__
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
-from .files import protect_user_file, refuse_input
+from .files import protect_user_file, refuse_input, refuse_overwrite
 from .render.registry import (
     COMPARE_FORMATS,
     REPORT_FORMATS,
@@ -117,7 +117,7 @@ def _root(
 
 
 def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Path | None,
-          default: str, *, source: Path, what: str) -> Renderer[Any]:
+          default: str, *, source: Path, what: str, force: bool | None = None) -> Renderer[Any]:
     """The renderer named by ``--format``, else the one ``-o``'s suffix names, else ``default``.
 
     An ``-o`` that is the input or a person's file is refused first (exit 1); then a file suffix
@@ -126,7 +126,9 @@ def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Pa
     if output is None:
         return registry[chosen.value if chosen is not None else default]
     refuse_input(output, source, what=what)
-    protect_user_file(output)
+    protect_user_file(output, force)
+    if force is not None:
+        refuse_overwrite(output, force, what="输出文件")
     suffix = output.suffix.lower()
     found = registry[chosen.value] if chosen is not None else by_suffix(registry, suffix)
     if found is None or not (suffix == found.suffix or (suffix == ".txt" and not found.binary)):
@@ -139,7 +141,7 @@ def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Pa
 
 
 def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Path | None = None,
-          what: str = "输入文件") -> None:
+          what: str = "输入文件", force: bool | None = None) -> None:
     """Draw ``value`` to the terminal, or into ``output`` (atomically, never over its input)."""
     from .api import save
 
@@ -153,7 +155,7 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
         return
     from .files import display_path
 
-    save(renderer.render(value), output, source=source, what=what)
+    save(renderer.render(value), output, source=source, what=what, force=force)
     _stderr(f"已写入 {display_path(output)}")
 
 
@@ -229,13 +231,14 @@ def score(
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help="输出格式；默认 table，或按 -o 的扩展名推断。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告。"""
     from .api import assess
 
-    renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
+    renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件", force=force)
     result = assess(file, standard=standard)
-    _emit(renderer, result, output, source=file, what="输入的证据文件")
+    _emit(renderer, result, output, source=file, what="输入的证据文件", force=force)
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise typer.Exit(EXIT_INVALID)
@@ -246,12 +249,13 @@ def report(
     result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score --format json 保存的结果。")],
     output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.pdf、.html 或 .md）。")],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """把保存的评估结果渲染为差距报告（PDF、HTML 或 Markdown），不重新评分。"""
     from .api import load_result
 
-    renderer = _pick(REPORT_FORMATS, format, output, "pdf", source=result_file, what="输入的结果文件")
-    _emit(renderer, load_result(result_file), output, source=result_file, what="输入的结果文件")
+    renderer = _pick(REPORT_FORMATS, format, output, "pdf", source=result_file, what="输入的结果文件", force=force)
+    _emit(renderer, load_result(result_file), output, source=result_file, what="输入的结果文件", force=force)
 
 
 # -- batch -------------------------------------------------------------------------------------

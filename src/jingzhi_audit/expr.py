@@ -139,6 +139,8 @@ class Expression:
             raise ExpressionError("计算时除数为零（相关数据为 0）") from None
         except (TypeError, ValueError) as exc:
             raise ExpressionError(f"计算出错：{exc}") from None
+        except (OverflowError, RecursionError, MemoryError):
+            raise ExpressionError("计算出错：数值过大") from None
 
 
 _FLIP = {"Lt": "Gt", "LtE": "GtE", "Gt": "Lt", "GtE": "LtE", "Eq": "Eq", "NotEq": "NotEq"}
@@ -194,11 +196,17 @@ def compile_expression(
     text = " ".join(str(source).split())
     if not text:
         raise ExpressionError("表达式为空")
+    if len(text) > 2000:
+        raise ExpressionError("表达式过长（超过 2000 个字符）")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
         raise ExpressionError(f"表达式语法错误{('：' + col) if col else ''}：{text}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("表达式嵌套过深") from None
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES or _depth(tree) > 40:
+        raise ExpressionError("表达式过于复杂（嵌套过深或项数过多），请拆分")
     checker = _Checker(facts, thresholds)
     tree = checker.visit(tree)
     ast.fix_missing_locations(tree)
@@ -212,6 +220,12 @@ def compile_expression(
         _fact_vars=tuple(checker.fact_vars.items()),
         _threshold_vars=tuple(checker.threshold_vars.items()),
     )
+
+
+def _depth(node: ast.AST, level: int = 0) -> int:
+    if level > 40:
+        return level
+    return max((_depth(child, level + 1) for child in ast.iter_child_nodes(node)), default=level)
 
 
 def sample_value(kind: str) -> Value:
@@ -301,8 +315,26 @@ class _Checker(ast.NodeTransformer):
         if not node.args:
             self.errors.append(f"函数「{func.id}」缺少参数")
             return node
+        if func.id == "round" and not _round_places_ok(node.args):
+            self.errors.append(f"round() 的第二个参数（保留的小数位数）只能写数字 0 到 {MAX_ROUND_PLACES}，"
+                               "不能是数据项或阈值（否则计算量没有上限）")
+            return node
         node.args = [self.visit(arg) for arg in node.args]
         return node
+
+
+MAX_ROUND_PLACES = 6
+MAX_NODES = 400
+"""An expression of more parts than this is refused: a check is one line, and evaluating (or even
+parsing) a deeply nested one would exhaust the stack."""
+
+
+def _round_places_ok(args: list[ast.expr]) -> bool:
+    if len(args) == 1:
+        return True
+    places = args[1]
+    return (len(args) == 2 and isinstance(places, ast.Constant) and type(places.value) is int
+            and 0 <= places.value <= MAX_ROUND_PLACES)
 
 
 def _exact_div(left: Any, right: Any) -> Fraction:

@@ -199,12 +199,13 @@ def grade(task: Task) -> Outcome:
             write_bytes_atomic(pdf_path, render_pdf(result))
             outputs["pdf"] = pdf_path.relative_to(out).as_posix()
         row = row_from_result(result, task.rel, outputs)
-        folder = task.path.parent
         key: dict[str, Any] = {
             "tool": __version__, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
             "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
-            "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
-                            if a.kind == "file"},
+            # size and time as they were when the digest was taken: a file changed afterwards is
+            # graded again next time, never kept with its old digest
+            "attachments": {a.label: [a.size, a.mtime_ns] if a.exists else None
+                            for a in evidence.attachments.values() if a.kind == "file"},
         }
         meta = {"key": key, "row": row.model_dump(mode="json")}
         write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")

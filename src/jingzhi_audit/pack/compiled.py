@@ -105,7 +105,20 @@ def category_files(folder: Path) -> list[Path]:
 
 
 def vocabulary_path(folder: Path, ref: str) -> Path:
-    return (folder / ref).resolve()
+    """Where the vocabulary ``ref`` of the pack in ``folder`` is (``inside_tree`` says whether it may be read)."""
+    try:
+        return (folder / ref).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return folder / ref
+
+
+def inside_tree(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (resolved, symlinks followed) lies in the standards tree of the pack in
+    ``folder``: the pack folder's parent and below. A pack reads nothing else."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve().parent)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def pack_files(folder: Path, meta: PackMeta) -> tuple[list[Path], list[Path]]:
@@ -117,10 +130,10 @@ def pack_files(folder: Path, meta: PackMeta) -> tuple[list[Path], list[Path]]:
     rules = [folder / PACK_FILE, *category_files(folder)]
     if meta.vocabulary is not None:
         vocabulary = vocabulary_path(folder, meta.vocabulary)
-        if vocabulary.is_file():
+        if inside_tree(folder, vocabulary) and vocabulary.is_file():
             rules.append(vocabulary)
-    sources = [(folder / ref.file).resolve() for ref in meta.documents.values() if ref.file]
-    return rules, [p for p in dict.fromkeys(sources) if p.is_file()]
+    sources = [vocabulary_path(folder, ref.file) for ref in meta.documents.values() if ref.file]
+    return rules, [p for p in dict.fromkeys(sources) if inside_tree(folder, p) and p.is_file()]
 
 
 def pack_sha256(folder: Path, files: list[Path]) -> str:
