@@ -6,7 +6,7 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
 
-.PHONY: demo test setup system-deps lint typecheck pytest checklists bench clean
+.PHONY: demo test setup system-deps lint typecheck pytest checklists bench clean fuzz
 
 setup: system-deps $(STAMP)
 
@@ -42,6 +42,10 @@ checklists: setup
 		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.xlsx --force && \
 		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.md --force; \
 	done
+
+# A long fuzz run of the evidence readers (JINGZHI_FUZZ_MINUTES, default 30); make test runs a short one.
+fuzz: setup
+	JINGZHI_FUZZ_MINUTES=$${JINGZHI_FUZZ_MINUTES:-30} $(BIN)/pytest -q -s -p no:cacheprovider tests/hostile/test_fuzz.py
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

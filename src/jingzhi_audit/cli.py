@@ -30,6 +30,7 @@ from .render.registry import (
     Renderer,
     by_suffix,
 )
+from .safe_text import for_terminal
 from .schemas import SCHEMAS
 
 if TYPE_CHECKING:
@@ -61,25 +62,33 @@ TEXT = ValidateFormat("text")
 def _stderr(message: str) -> None:
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(message), markup=False)
 
 
 def _echo(text: str) -> None:
-    sys.stdout.write(text)
+    sys.stdout.write(for_terminal(text))
     sys.stdout.flush()
 
 
 def _print(view: RenderableType) -> None:
+    """Draw a rich view; the text of every segment is cleaned of control characters (rich passes
+    ESC through), while rich's own styling and control segments are kept."""
     from rich.console import Console
+    from rich.segment import Segment, Segments
 
-    Console(highlight=False, emoji=False).print(view)
+    console = Console(highlight=False, emoji=False)
+    segments = [seg if seg.control else Segment(for_terminal(seg.text), seg.style)
+                for seg in console.render(view)]
+    console.print(Segments(segments), end="")
 
 
 @contextmanager
 def _boundary() -> Iterator[None]:
     try:
         yield
+        _cache_notices()
     except AuditError as exc:
+        _cache_notices()
         _stderr(f"错误：{exc.message}" if "\n" not in exc.message else f"错误：\n{exc.message}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
@@ -89,6 +98,12 @@ def _boundary() -> Iterator[None]:
         if isinstance(exc.code, int) and exc.code > 128:  # a signal turned into an orderly exit
             _stderr("已终止。")
         raise
+
+
+def _cache_notices() -> None:
+    cache = sys.modules.get("jingzhi_audit.pack.cache")  # only when a pack was loaded at all
+    for notice in cache.notices() if cache is not None else []:
+        _stderr(notice)
 
 
 def command(func: F) -> F:

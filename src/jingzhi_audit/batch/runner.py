@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import InputError, Problem
+from ..errors import AuditError, InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
 from ..files import display_path, write_bytes_atomic, write_text_atomic
@@ -55,6 +56,7 @@ class Task:
     path: Path
     rel: str
     stem: Path  # output path without suffix, inside out/communities
+    escapes: bool = False  # a symlink out of the district folder: refused, never read
 
     def output(self, suffix: str) -> Path:
         """``<stem><suffix>``; appended, never replacing: ``社区.2024`` + ``.json`` keeps the ``.2024``."""
@@ -97,8 +99,11 @@ def discover(source: Path, out: Path) -> list[Path]:
         rel_parts = path.relative_to(source).parts
         if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
             continue
-        if path.resolve().is_relative_to(out_resolved):
-            continue
+        try:
+            if path.resolve().is_relative_to(out_resolved):
+                continue
+        except (OSError, RuntimeError):
+            pass  # a symlink loop: grading it reports the problem
         found.append(path)
     return found
 
@@ -112,16 +117,31 @@ def tasks_for(paths: list[Path], source: Path, out: Path) -> list[Task]:
     share that name (``a.yaml`` beside ``a.xlsx``): those keep their suffix (``a.xlsx.json``)."""
     rels = [path.relative_to(source) for path in paths]
     stems = Counter(rel.with_suffix("") for rel in rels)
+    # ``x.meta.yaml``'s outputs would be ``x.meta.json`` — ``x.yaml``'s sidecar: it keeps its suffix too
+    sidecars = {stem.with_name(stem.name + ".meta") for stem in stems}
+    root = _resolved(source)
     return [
         Task(path=path, rel=rel.as_posix(),
-             stem=out / "communities" / (rel.with_suffix("") if stems[rel.with_suffix("")] == 1 else rel))
+             stem=out / "communities" / (rel.with_suffix("") if stems[rel.with_suffix("")] == 1
+                                         and rel.with_suffix("") not in sidecars else rel),
+             escapes=path.is_symlink() and not _resolved(path).is_relative_to(root))
         for path, rel in zip(paths, rels, strict=True)
     ]
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 # -- the key that decides whether a community must be graded again ------------------------------------
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from ..evidence.source import EVIDENCE_FILE_LIMIT
+    from ..files import read_bytes
+
+    return hashlib.sha256(read_bytes(path, limit=4 * EVIDENCE_FILE_LIMIT)).hexdigest()
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -151,7 +171,7 @@ def up_to_date(task: Task, options: BatchOptions,
         if not all((options.out / rel).is_file() for rel in outputs.values()):
             return None
         return CommunityRow.model_validate(meta["row"]), key["pack_folder"]
-    except (OSError, KeyError, TypeError, ValueError):
+    except (OSError, KeyError, TypeError, ValueError, InputError):
         return None
 
 
@@ -183,10 +203,16 @@ def grade(task: Task) -> Outcome:
     state = _WORKER
     out: Path = state["out"]
     try:
+        if task.escapes:
+            raise InputError([_problem(task.path, "是指向证据文件夹之外的符号链接，未读取")])
         pack, evidence = load_evidence(task.path, standard=state["standard"], pack_loader=state["memo"])
-    except InputError as exc:
+    except AuditError as exc:
         _remove_outputs(task)
-        return Outcome(task, failed=FailedFile(path=task.rel, errors=[str(p) for p in exc.problems][:20]))
+        errors = [str(p) for p in exc.problems][:20] if isinstance(exc, InputError) else [exc.message]
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=errors))
+    except Exception as exc:  # a bug must still come back as this community's error
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
     try:
         result = score(pack, evidence, generated_at=state["generated_at"])
         json_path = task.output(".json")
@@ -210,6 +236,9 @@ def grade(task: Task) -> Outcome:
         meta = {"key": key, "row": row.model_dump(mode="json")}
         write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")
         return Outcome(task, row=row, pack_folder=key["pack_folder"])
+    except AuditError as exc:  # an output that cannot be written (a read-only folder …)
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[exc.message]))
     except Exception as exc:  # one community's failure must not stop a district
         _remove_outputs(task)
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
@@ -218,7 +247,8 @@ def grade(task: Task) -> Outcome:
 def _remove_outputs(task: Task) -> None:
     """A community that now fails has no current outputs: remove the previous run's."""
     for suffix in (".json", ".pdf", META_SUFFIX):
-        task.output(suffix).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder: the failure itself is what is reported
+            task.output(suffix).unlink(missing_ok=True)
 
 
 # -- the run ------------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ class BatchReport:
 
 def plan(options: BatchOptions) -> list[Task]:
     """The tasks of a run (known before it starts, for the progress bar's total)."""
+    from .lock import check_folder
+
+    if options.source.is_dir():
+        check_folder(options.out, options.source, options.force)
     tasks = tasks_for(discover(options.source, options.out), options.source, options.out)
     if not tasks:
         raise InputError([Problem(display_path(options.source), None, None, "文件夹中没有找到证据文件（*.yaml 或 *.xlsx）")])
@@ -34,6 +38,14 @@ def plan(options: BatchOptions) -> list[Task]:
 
 def run_batch(options: BatchOptions, tasks: list[Task],
               on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+    from .lock import batch_lock
+
+    with batch_lock(options.out):
+        return _run_locked(options, tasks, on_outcome)
+
+
+def _run_locked(options: BatchOptions, tasks: list[Task],
+                on_outcome: Callable[[Outcome], None] | None) -> BatchReport:
     result = run(options, tasks, on_outcome)
     rows, failed = _one_pack(result.rows, result.failed)
     pack = result.packs.get(rows[0].pack) if rows else next(iter(result.packs.values()), None)

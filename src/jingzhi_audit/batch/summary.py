@@ -23,6 +23,10 @@ from ..result.district import (
 
 def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, source: str, pack: str,
               pack_title: str, bands: Sequence[RatingBand], generated_at: str) -> DistrictSummary:
+    # Every list in the summary is in an order of its own, never the order workers finished in:
+    # an interrupted-and-resumed run writes the same summary as a clean one.
+    rows = sorted(rows, key=lambda r: r.path)
+    failed = sorted(failed, key=lambda f: f.path)
     ordered = sorted(rows, key=lambda r: (-r.total, r.name, r.path))
     ranking: list[RankedRow] = []
     for i, row in enumerate(ordered):
@@ -83,6 +87,6 @@ def _clauses_missed(rows: Sequence[CommunityRow]) -> list[ClauseMiss]:
             miss.lost += Fraction(str(gap.points_lost))
             miss.reasons[gap.reason] += 1
     out = [ClauseMiss(clause=cid, title=m.title, communities=m.communities, points_lost=r4(m.lost),
-                      reasons=dict(m.reasons)) for cid, m in seen.items()]
+                      reasons=dict(sorted(m.reasons.items()))) for cid, m in seen.items()]
     out.sort(key=lambda m: (-m.communities, -m.points_lost, id_order(m.clause)))
     return out

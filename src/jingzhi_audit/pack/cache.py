@@ -1,26 +1,55 @@
 """A per-user cache of validated packs, so that scoring does not re-read and re-check the YAML.
 
+An entry is JSON, never pickle: the validated models (``PackMeta``, the categories, the facts and
+resolved scales) read back through pydantic's ``model_validate_json``, and the expressions as
+their source text, compiled again on load (cheap, and what is compiled is checked again by the
+expression checker). Nothing in an entry can run code.
+
 An entry is found by the pack folder's resolved path (with the tool and Python versions) and is
-used only when it is still true: the files it was validated from (``compiled.pack_files``: rule
-files, the vocabulary the pack names and its source texts) are the same files, byte for byte.
-The cache lives in ``$XDG_CACHE_HOME/jingzhi-audit`` (``~/.cache/jingzhi-audit``), a folder only
-its owner may write; any problem reading or writing it falls back to a fresh load. ``audit
-validate`` never uses it. Set ``JINGZHI_AUDIT_NO_CACHE=1`` to disable it.
+used only when it is still true: the files it was validated from (``compiled.pack_files``) are the
+same files, byte for byte — the entry is verified by content, so an entry swapped in from another
+pack is never served. The cache lives in ``$XDG_CACHE_HOME/jingzhi-audit`` (``~/.cache/…``); a
+folder not owned by this user, or writable by others, is not used (``notices`` says so, and the
+pack is loaded afresh). ``audit validate`` never uses it. ``JINGZHI_AUDIT_NO_CACHE=1`` disables it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import stat
 import sys
 import tempfile
+from fractions import Fraction
 from pathlib import Path
 
-from .. import __version__
-from .compiled import Pack, pack_files
+from pydantic import ValidationError
 
-_FORMAT = b"jingzhi-pack-cache-2\n"
+from .. import __version__
+from ..errors import Problem
+from ..expr import ExpressionError, compile_expression
+from ..models import Model
+from .compiled import Pack, pack_files
+from .model import Category, FactDef, PackMeta, Scale
+
+_FORMAT = "jingzhi-pack-cache-3"
+_NOTICES: list[str] = []
+
+
+class _Entry(Model):
+    """What one cache file holds: the validated pack as data, and the files it was made from."""
+
+    format: str
+    files: list[str]
+    digest: str
+    sha256: str
+    meta: PackMeta
+    categories: list[Category]
+    facts: dict[str, FactDef]
+    scales: dict[str, Scale]
+    expressions: dict[str, str]
+    sources: list[str]
+    warnings: list[tuple[str, int | None, str | None, str]]
 
 
 def cache_dir() -> Path | None:
@@ -29,6 +58,13 @@ def cache_dir() -> Path | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "jingzhi-audit" / "packs"
+
+
+def notices() -> list[str]:
+    """Messages for the person (the CLI prints them on stderr), collected since the last call."""
+    out = list(dict.fromkeys(_NOTICES))
+    _NOTICES.clear()
+    return out
 
 
 def _entry(folder: Path) -> str:
@@ -47,7 +83,7 @@ def _digest(files: list[Path]) -> str:
 
 
 def _trusted(path: Path) -> bool:
-    """Only trust an entry this user wrote, in a folder others cannot write.
+    """Only use a folder this user owns and others cannot write (so no one else can swap an entry).
 
     Windows has no ``os.getuid`` (and no POSIX modes); there the per-user profile folder is the
     protection, as for every other per-user cache.
@@ -55,37 +91,60 @@ def _trusted(path: Path) -> bool:
     getuid = getattr(os, "getuid", None)
     if getuid is None:
         return True
-    return path.stat().st_uid == getuid() and not path.parent.stat().st_mode & 0o022
+    info = path.stat()
+    return info.st_uid == getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _usable(directory: Path) -> bool:
+    try:
+        if not directory.is_dir() or _trusted(directory):
+            return True
+    except OSError:
+        return True  # not there yet: write() makes it, private
+    _NOTICES.append(f"提示：规则包缓存文件夹 {directory} 不属于当前用户或其他用户可写，未使用缓存"
+                    "（请删除该文件夹，或设置 JINGZHI_AUDIT_NO_CACHE=1）")
+    return False
 
 
 def read(folder: Path) -> Pack | None:
     """The cached pack for ``folder`` if there is one and its files are unchanged, else None."""
     directory = cache_dir()
-    if directory is None:
+    if directory is None or not _usable(directory):
         return None
-    path = directory / f"{_entry(folder)}.pickle"
+    path = directory / f"{_entry(folder)}.json"
     try:
-        if not _trusted(path):
-            return None
-        data = path.read_bytes()
-    except OSError:
+        with path.open("rb") as handle:  # a regular file of our own, written by write()
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode) or not _trusted(path):
+                return None
+            data = handle.read(8 * 1024 * 1024)
+        entry = _Entry.model_validate_json(data)
+    except (OSError, ValueError, ValidationError):
         return None
-    if not data.startswith(_FORMAT):
-        return None
-    try:
-        stored_files, stored_digest, pack = pickle.loads(data[len(_FORMAT):])
-    except Exception:
-        return None
-    if not isinstance(pack, Pack):
+    if entry.format != _FORMAT:
         return None
     try:
-        rules, sources = pack_files(folder, pack.meta)
+        rules, sources = pack_files(folder, entry.meta)
         files = rules + sources
-        if [str(f.resolve()) for f in files] != stored_files or _digest(files) != stored_digest:
+        if [str(f.resolve()) for f in files] != entry.files or _digest(files) != entry.digest:
             return None  # a file changed, appeared or went away since the pack was validated
-    except OSError:
+        return _rebuild(folder, entry, rules, sources)
+    except (OSError, ExpressionError, KeyError):
         return None
-    pack.folder = folder
+
+
+def _rebuild(folder: Path, entry: _Entry, rules: list[Path], sources: list[Path]) -> Pack:
+    meta = entry.meta
+    expressions = {key: compile_expression(text, facts=entry.facts, thresholds=meta.thresholds)
+                   for key, text in entry.expressions.items()}
+    pack = Pack(meta=meta, categories=entry.categories, folder=folder, files=rules, sources=sources,
+                facts=entry.facts, sha256=entry.sha256,
+                thresholds={k: Fraction(t.value) for k, t in meta.thresholds.items()},
+                expressions=expressions, scales=entry.scales,
+                warnings=[Problem(f, line, field, message, "warning") for f, line, field, message in entry.warnings])
+    for cat in pack.categories:
+        for item in cat.items:
+            for clause in item.clauses:
+                pack.index.setdefault(clause.id, (cat, item, clause))
     return pack
 
 
@@ -96,11 +155,19 @@ def write(pack: Pack) -> None:
         return
     files = pack.files + pack.sources
     try:
-        entry = ([str(f.resolve()) for f in files], _digest(files), pack)
+        entry = _Entry(
+            format=_FORMAT, files=[str(f.resolve()) for f in files], digest=_digest(files), sha256=pack.sha256,
+            meta=pack.meta, categories=pack.categories, facts=pack.facts, scales=pack.scales,
+            expressions={key: expr.source for key, expr in pack.expressions.items()},
+            sources=[str(s) for s in pack.sources],
+            warnings=[(p.file, p.line, p.field, p.message) for p in pack.warnings],
+        )
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _usable(directory):
+            return
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_FORMAT + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-        Path(tmp).replace(directory / f"{_entry(pack.folder)}.pickle")
-    except (OSError, pickle.PicklingError):
+            handle.write(entry.model_dump_json(round_trip=True).encode("utf-8"))
+        Path(tmp).replace(directory / f"{_entry(pack.folder)}.json")
+    except (OSError, ValueError):
         return

@@ -11,6 +11,7 @@ from typing import Any
 from ..files import write_bytes_atomic, write_text_atomic
 from ..result import FLAG_LABELS, REASON_LABELS
 from ..result.district import DistrictSummary
+from ..safe_text import cell_value, csv_value, guard_workbook
 
 
 def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]:
@@ -39,7 +40,7 @@ def summary_csv(summary: DistrictSummary) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_value(v) for v in row] for row in rows)
     # UTF-8 with BOM: Excel on Chinese Windows opens it as Chinese instead of mojibake.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -62,7 +63,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            ws.append(row)
+            ws.append([cell_value(v) for v in row])
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
@@ -92,6 +93,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     sheet("需关注的社区", ["类别", "社区"], attention, [16, 24])
     sheet("无法评分的文件", ["证据文件", "问题"],
           [[f.path, "\n".join(f.errors)] for f in summary.failed], [40, 100])
+    guard_workbook(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

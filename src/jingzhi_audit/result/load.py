@@ -49,11 +49,11 @@ def load_result(path: Path) -> Result:
             problems.append(Problem(name, None, field or None, translate(error, Result, loc) or error["msg"]))
         raise ResultError(problems, summary=f"{name}: 结果文件内容无效（可能被手工改动过）：\n"
                                             + "\n".join(str(p) for p in problems)) from None
-    problems = arithmetic_problems(result)
-    if problems:
-        raise ResultError([Problem(name, None, field, message) for field, message in problems],
+    wrong = arithmetic_problems(result)
+    if wrong:
+        raise ResultError([Problem(name, None, field, message) for field, message in wrong],
                           summary=f"{name}: 结果文件的得分不能自洽（可能被手工改动过），拒绝渲染：\n"
-                                  + "\n".join(f"{field}: {message}" for field, message in problems))
+                                  + "\n".join(f"{field}: {message}" for field, message in wrong))
     return result
 
 

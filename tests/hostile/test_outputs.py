@@ -1,0 +1,186 @@
+"""Outputs under hostile conditions (issue 16): nothing a person wrote is overwritten, nothing from
+evidence becomes a formula, markup or a terminal escape; the pack cache never runs code."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .helpers import EVIDENCE, assert_clean, audit, community
+
+INJECTION = '=HYPERLINK("http://evil.example","点击查看详情")'
+
+
+def test_score_refuses_an_existing_output_without_force(tmp_path: Path) -> None:
+    community(tmp_path)
+    assert audit("score", "c.yaml", "-o", "r.json", cwd=tmp_path).code == 0
+    before = (tmp_path / "r.json").read_bytes()
+    assert_clean(audit("score", "c.yaml", "-o", "r.json", cwd=tmp_path), "--force")
+    assert (tmp_path / "r.json").read_bytes() == before
+    assert audit("score", "c.yaml", "-o", "r.json", "--force", cwd=tmp_path).code == 0
+    assert audit("report", "r.json", "-o", "r.md", cwd=tmp_path).code == 0
+    assert_clean(audit("report", "r.json", "-o", "r.md", cwd=tmp_path), "--force")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink"])
+def test_output_never_replaces_a_fifo_or_a_symlink(tmp_path: Path, kind: str) -> None:
+    community(tmp_path)
+    target = tmp_path / "r.json"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "elsewhere.json").write_text("{}", encoding="utf-8")
+        target.symlink_to("elsewhere.json")
+    run = audit("score", "c.yaml", "-o", "r.json", "--force", cwd=tmp_path, timeout=30)
+    assert_clean(run, "符号链接" if kind == "symlink" else "不是普通文件")
+    assert target.is_symlink() if kind == "symlink" else target.is_fifo()
+
+
+def test_validate_never_writes_over_the_file_it_checks(tmp_path: Path) -> None:
+    path = community(tmp_path)
+    before = path.read_bytes()
+    assert_clean(audit("validate", "c.yaml", "--format", "junit", "-o", "c.yaml", cwd=tmp_path), "未")
+    assert path.read_bytes() == before
+
+
+def test_read_only_output_folder_is_a_message(tmp_path: Path) -> None:
+    community(tmp_path)
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o555)
+    drop = ("setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search")
+    if shutil.which("setpriv") is None:
+        pytest.fail("setpriv (util-linux) is needed to test permissions as root")
+    run = audit("score", "c.yaml", "-o", "ro/r.json", cwd=tmp_path, prefix=drop)
+    assert_clean(run, "无法写入")
+
+
+def test_meta_named_evidence_keeps_its_own_outputs(tmp_path: Path) -> None:
+    district = tmp_path / "d"
+    community(district, name="x.yaml")
+    community(district, EVIDENCE.replace("测试社区", "另一社区"), name="x.meta.yaml")
+    run = audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["graded"] == 2
+    assert (tmp_path / "out" / "communities" / "x.meta.yaml.json").is_file()
+    again = audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path)  # incremental: both up to date
+    assert again.code == 0 and "未改动而跳过 2 个" in again.stderr, again.stderr
+
+
+def test_second_concurrent_batch_is_refused(tmp_path: Path) -> None:
+    from jingzhi_audit.batch.lock import batch_lock
+
+    community(tmp_path / "d")
+    with batch_lock(tmp_path / "out"):
+        run = audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path)
+    assert_clean(run, "另一个 audit batch 正在写入")
+
+
+def test_batch_refuses_summaries_it_did_not_write(tmp_path: Path) -> None:
+    community(tmp_path / "d")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "summary.csv").write_text("我的表格\n", encoding="utf-8")
+    assert_clean(audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path), "--force")
+    assert (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8") == "我的表格\n"
+
+
+def _hostile_district(tmp_path: Path) -> None:
+    district = tmp_path / "d"
+    community(district / "a", EVIDENCE.replace("name: 测试社区", f"name: '{INJECTION}'")
+              .replace("street: 鲸园街道", 'street: "@SUM(1+1)\\x01"'))
+    community(district / "b", EVIDENCE.replace("name: 测试社区", 'name: "控制\\x1b[31m字符"'))
+
+
+def test_district_summary_writes_evidence_text_as_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _hostile_district(tmp_path)
+    run = audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert "\x1b[31m字符" not in run.stdout and "\\x1b[31m字符" in run.stdout  # no escape reaches the terminal
+    ws = load_workbook(tmp_path / "out" / "summary.xlsx")["排名"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells[INJECTION].data_type == "s"
+    assert cells["@SUM(1+1)\\x01"].data_type == "s"
+    rows = list(csv.reader((tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [v for r in rows for v in r if "HYPERLINK" in v] == ["'" + INJECTION]
+
+
+def test_libreoffice_reads_the_injected_name_as_text(tmp_path: Path) -> None:
+    """The real spreadsheet program: a formula would come back as its computed value, not its text."""
+    _hostile_district(tmp_path)
+    assert audit("batch", "d", "-o", "out", "--jobs", "1", cwd=tmp_path).code == 0
+    converted = tmp_path / "lo"
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                           "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(converted),
+                           str(tmp_path / "out" / "summary.xlsx")], capture_output=True, text=True, timeout=180,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    text = (converted / "summary.csv").read_text(encoding="utf-8")
+    assert INJECTION.replace('"', '""') in text  # the literal text, quoted as CSV
+    assert "@SUM(1+1)" in text
+
+
+def test_convert_round_trip_keeps_formula_like_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    community(tmp_path, EVIDENCE.replace("note: 好", f"note: '{INJECTION}'"))
+    assert audit("convert", "c.yaml", "-o", "c.xlsx", cwd=tmp_path).code == 0
+    book = load_workbook(tmp_path / "c.xlsx")
+    found = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value == INJECTION]
+    assert found and all(c.data_type == "s" for c in found)
+    assert audit("convert", "c.xlsx", "-o", "back.yaml", cwd=tmp_path).code == 0
+    import yaml
+
+    back = yaml.safe_load((tmp_path / "back.yaml").read_text(encoding="utf-8"))
+    assert back["clauses"]["5.1.1"]["note"] == INJECTION
+
+
+def test_markdown_report_escapes_evidence_text(tmp_path: Path) -> None:
+    community(tmp_path, EVIDENCE.replace("name: 测试社区", "name: '<script>alert(1)</script>[x](javascript:alert(1))'"))
+    assert audit("score", "c.yaml", "-o", "r.md", cwd=tmp_path).code == 0
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "<script>" not in text and "[x](javascript:" not in text and "\\[x\\](javascript:" in text
+    assert "&lt;script&gt;" in text
+
+
+def test_cache_entry_cannot_run_code(tmp_path: Path) -> None:
+    """A pickle with a __reduce__ that would create a file: the cache never unpickles."""
+    import pickle
+
+    cache = tmp_path / "cache"
+    community(tmp_path)
+    env = {"XDG_CACHE_HOME": str(cache)}
+    assert audit("score", "c.yaml", cwd=tmp_path, env=env).code == 0
+    entries = list((cache / "jingzhi-audit" / "packs").iterdir())
+    assert entries and all(e.suffix == ".json" for e in entries)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    for entry in entries:
+        entry.write_bytes(b"jingzhi-pack-cache-2\n" + pickle.dumps(Evil()))
+        entry.with_suffix(".pickle").write_bytes(b"jingzhi-pack-cache-2\n" + pickle.dumps(Evil()))
+    assert audit("score", "c.yaml", cwd=tmp_path, env=env).code == 0
+    assert not marker.exists()
+
+
+def test_cache_folder_writable_by_others_is_not_used(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    folder = cache / "jingzhi-audit" / "packs"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    community(tmp_path)
+    run = audit("score", "c.yaml", cwd=tmp_path, env={"XDG_CACHE_HOME": str(cache)})
+    assert run.code == 0
+    assert "未使用缓存" in run.stderr
+    assert list(folder.iterdir()) == []
