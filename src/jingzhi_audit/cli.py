@@ -177,9 +177,9 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
 # -- validate ----------------------------------------------------------------------------------
 @command
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")],
+    paths: Annotated[list[Path], typer.Argument(readable=False, help="规则包文件夹、其中的文件，或评估证据文件。")],
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = TEXT,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
 ) -> None:
     """校验规则包与评估证据文件：列出全部问题（文件:行: 字段: 说明），有效时退出码为 0。"""
@@ -226,7 +226,7 @@ def show(
 @command
 def init(
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
-    output: Annotated[Path, typer.Option("--output", "-o", help="证据文件路径。")] = Path("community.yaml"),
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="证据文件路径。")] = Path("community.yaml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
 ) -> None:
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
@@ -241,10 +241,10 @@ def init(
 # -- score, report ---------------------------------------------------------------------------------
 @command
 def score(
-    file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
+    file: Annotated[Path, typer.Argument(readable=False, help="评估证据文件（YAML 或 Excel）。")],
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="规则包 ID 或文件夹；默认取证据文件的 standard 字段。")] = None,
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help="输出格式；默认 table，或按 -o 的扩展名推断。")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
@@ -253,6 +253,9 @@ def score(
 
     renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件", force=force)
     result = assess(file, standard=standard)
+    for attachment in result.evidence.attachments:
+        if attachment.exists and attachment.sha256 is None:
+            _stderr(f"提示：{attachment.path}：佐证文件过大，未计算摘要（上限见 README“可靠性”）")
     _emit(renderer, result, output, source=file, what="输入的证据文件", force=force)
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
@@ -261,8 +264,8 @@ def score(
 
 @command
 def report(
-    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score --format json 保存的结果。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.pdf、.html 或 .md）。")],
+    result_file: Annotated[Path, typer.Argument(readable=False, metavar="RESULT.json", help="audit score --format json 保存的结果。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件（.pdf、.html 或 .md）。")],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
@@ -276,8 +279,8 @@ def report(
 # -- batch -------------------------------------------------------------------------------------
 @command
 def batch(
-    source: Annotated[Path, typer.Argument(metavar="DIR", help="存放各社区证据文件的文件夹（可含子文件夹）。")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件夹；默认 reports/<文件夹名>。")] = None,
+    source: Annotated[Path, typer.Argument(readable=False, metavar="DIR", help="存放各社区证据文件的文件夹（可含子文件夹）。")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="输出文件夹；默认 reports/<文件夹名>。")] = None,
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="统一使用的规则包；默认取各证据文件的 standard。")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为 CPU 核数。")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="是否为每个社区生成 PDF 差距报告，并生成全区 PDF 汇总。")] = False,
@@ -324,7 +327,7 @@ def batch(
 # -- checklist, convert, compare -----------------------------------------------------------------
 @command
 def checklist(
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.xlsx、.md 或 .pdf）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件（.xlsx、.md 或 .pdf）。")],
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
     format: Annotated[str | None, typer.Option("--format", "-f", help="格式 xlsx、md 或 pdf；默认按 -o 的扩展名推断。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 Excel 文件（它可能已被填写）。")] = False,
@@ -339,8 +342,8 @@ def checklist(
 
 @command
 def convert(
-    source: Annotated[Path, typer.Argument(metavar="IN", help="证据文件：.yaml 或 .xlsx。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 或 .yaml。")],
+    source: Annotated[Path, typer.Argument(readable=False, metavar="IN", help="证据文件：.yaml 或 .xlsx。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件：.xlsx 或 .yaml。")],
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
@@ -353,10 +356,10 @@ def convert(
 
 @command
 def compare(
-    file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
+    file: Annotated[Path, typer.Argument(readable=False, help="评估证据文件（YAML 或 Excel）。")],
     standard: Annotated[list[str] | None, typer.Option("--standard", "-s", help="参与对比的规则包，可重复；默认为证据所用规则包及与它有对照表的全部规则包。")] = None,
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式。")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（JSON）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="写入文件（JSON）。")] = None,
 ) -> None:
     """用同一份证据对照多个标准：各标准得分与等级，以及量化指标的达标情况。"""
     from .api import compare as run

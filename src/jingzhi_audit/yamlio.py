@@ -43,6 +43,10 @@ MAX_TEXT = 20_000
 """Longest single text (a note, a reason, a clause's wording), in characters: a report of any
 file renders in bounded time."""
 
+MAX_TOTAL_TEXT = 300_000
+"""Most characters of text in one file: a complete evidence file holds ~30,000; this keeps every
+report a few hundred pages at most."""
+
 MAX_NODES = 200_000
 """Most values a file may expand to (aliases included): stops 'billion laughs' documents."""
 
@@ -192,6 +196,7 @@ class _Builder:
         self.name = doc.name
         self.problems: list[Problem] = []
         self.count = 0
+        self.characters = 0
 
     def build(self, node: Node, loc: Loc) -> Any:
         self.count += 1
@@ -252,6 +257,10 @@ class _Builder:
                 self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
                                              f"文字过长（{len(node.value)} 个字符），上限为 {MAX_TEXT} 个字符"))
                 return ""
+            before, self.characters = self.characters, self.characters + len(node.value)
+            if before <= MAX_TOTAL_TEXT < self.characters:
+                self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
+                                             f"文件中的文字合计超过 {MAX_TOTAL_TEXT} 个字符（到此处为止）"))
             return node.value
         if tag in (_FLOAT_TAG, _INT_TAG) and (bound := number_problem(node.value)) is not None:
             self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc), bound))

@@ -199,6 +199,45 @@ def _batch_inside(tmp: Path) -> list[str]:
     return ["batch", "d", "-o", "d/out", "--jobs", "1"]
 
 
+def _unreadable(tmp: Path) -> list[str]:
+    community(tmp)
+    (tmp / "c.yaml").chmod(0)
+    return ["score", "c.yaml"]
+
+
+def _unreadable_folder(tmp: Path) -> list[str]:
+    community(tmp / "d")
+    (tmp / "d").chmod(0)
+    return ["score", "d/c.yaml"]
+
+
+def _unreadable_attachment_batch(tmp: Path) -> list[str]:
+    district = tmp / "d"
+    for name in ("a", "b", "c"):
+        community(district / name)
+    (district / "b" / "files" / "a.txt").chmod(0)
+    return ["batch", "d", "-o", "out", "--jobs", "2"]
+
+
+def _sparse(tmp: Path) -> list[str]:
+    community(tmp)
+    with (tmp / "files" / "a.txt").open("r+b") as handle:
+        handle.truncate(50 * 1024**3)  # 50 GB, sparse: nothing on disk
+    return ["score", "c.yaml"]
+
+
+def _pack_fifo(tmp: Path) -> list[str]:
+    _pack(lambda p: os.mkfifo(p / "99-管道.yaml"))(tmp)
+    community(tmp)
+    return ["score", "c.yaml", "-s", "standards/p"]
+
+
+DROP_CAPS = ("setpriv", "--inh-caps=-dac_override,-dac_read_search",
+             "--bounding-set=-dac_override,-dac_read_search")
+"""Tests run as root, who reads everything: these cases run without the capabilities that allow it."""
+
+UNPRIVILEGED = {"evidence unreadable", "evidence folder unreadable", "batch --jobs 2: one unreadable attachment"}
+
 CASES: dict[str, tuple[Build, str, int]] = {
     # -- files that are not ordinary files --------------------------------------------------------
     "evidence is a FIFO": (_special(lambda p: os.mkfifo(p)), "不是普通文件", 1),
@@ -213,6 +252,10 @@ CASES: dict[str, tuple[Build, str, int]] = {
     "attachment is a FIFO": (_attachment(lambda p: os.mkfifo(p)), "不是普通文件", 1),
     "attachment is a symlink loop": (_attachment(lambda p: p.symlink_to(p.name)), "files/a.txt", 1),
     "attachment name longer than NAME_MAX": (_evidence("files/a.txt", "files/" + "长" * 200), "文件名过长", 1),
+    "evidence unreadable": (_unreadable, "没有读取或写入的权限", 1),
+    "evidence folder unreadable": (_unreadable_folder, "d/c.yaml", 1),
+    "50 GB sparse attachment": (_sparse, "佐证文件过大，未计算摘要", 0),
+    "pack category file is a FIFO": (_pack_fifo, "不是普通文件", 1),
     # -- a pack reads nothing outside its folder and standards tree -------------------------------
     "vocabulary outside the standards tree": (
         _pack(lambda p: _replace_in(p / "pack.yaml", "vocabulary: ../vocabulary.yaml",
@@ -254,6 +297,7 @@ CASES: dict[str, tuple[Build, str, int]] = {
     # -- batch ---------------------------------------------------------------------------------
     "batch: symlinked evidence file pointing out": (_symlinked_batch, "符号链接", 1),
     "batch: -o inside the evidence folder": (_batch_inside, "证据文件夹之内", 1),
+    "batch --jobs 2: one unreadable attachment": (_unreadable_attachment_batch, "无法评分 1", 1),
 }
 
 
@@ -261,7 +305,7 @@ CASES: dict[str, tuple[Build, str, int]] = {
 def test_bad_input(case: str, tmp_path: Path) -> None:
     build, fragment, code = CASES[case]
     args = build(tmp_path)
-    run = audit(*args, cwd=tmp_path, timeout=40)
+    run = audit(*args, cwd=tmp_path, timeout=40, prefix=DROP_CAPS if case in UNPRIVILEGED else ())
     assert_clean(run, fragment, code)
     assert "root:x:0:0" not in run.stdout + run.stderr  # nothing outside the inputs is echoed
     if args[0] == "batch":

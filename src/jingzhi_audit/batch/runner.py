@@ -30,7 +30,7 @@ from .. import __version__
 from ..errors import AuditError, InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
-from ..files import display_path, write_bytes_atomic, write_text_atomic
+from ..files import display_path, read_bytes, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
 from ..result.district import CommunityRow, FailedFile, row_from_result
@@ -139,7 +139,6 @@ def _resolved(path: Path) -> Path:
 # -- the key that decides whether a community must be graded again ------------------------------------
 def _sha256(path: Path) -> str:
     from ..evidence.source import EVIDENCE_FILE_LIMIT
-    from ..files import read_bytes
 
     return hashlib.sha256(read_bytes(path, limit=4 * EVIDENCE_FILE_LIMIT)).hexdigest()
 
@@ -158,7 +157,7 @@ def up_to_date(task: Task, options: BatchOptions,
     if options.force:
         return None
     try:
-        meta = json.loads(task.output(META_SUFFIX).read_text(encoding="utf-8"))
+        meta = json.loads(read_bytes(task.output(META_SUFFIX), limit=1024 * 1024))
         key = meta["key"]
         if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None

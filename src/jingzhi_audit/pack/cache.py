@@ -26,14 +26,16 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .. import __version__
-from ..errors import Problem
+from ..errors import InputError, Problem
 from ..expr import ExpressionError, compile_expression
+from ..files import read_bytes
 from ..models import Model
-from .compiled import Pack, pack_files
+from .compiled import PACK_BYTES_LIMIT, Pack, pack_files
 from .model import Category, FactDef, PackMeta, Scale
 
 _FORMAT = "jingzhi-pack-cache-3"
 _NOTICES: list[str] = []
+ENTRY_LIMIT = 16 * 1024 * 1024
 
 
 class _Entry(Model):
@@ -77,7 +79,7 @@ def _digest(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in files:
         digest.update(str(file.resolve()).encode("utf-8") + b"\0")
-        digest.update(file.read_bytes())
+        digest.update(read_bytes(file, limit=PACK_BYTES_LIMIT))
         digest.update(b"\0")
     return digest.hexdigest()
 
@@ -113,12 +115,10 @@ def read(folder: Path) -> Pack | None:
         return None
     path = directory / f"{_entry(folder)}.json"
     try:
-        with path.open("rb") as handle:  # a regular file of our own, written by write()
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode) or not _trusted(path):
-                return None
-            data = handle.read(8 * 1024 * 1024)
-        entry = _Entry.model_validate_json(data)
-    except (OSError, ValueError, ValidationError):
+        if not path.is_file() or not _trusted(path):
+            return None
+        entry = _Entry.model_validate_json(read_bytes(path, limit=ENTRY_LIMIT))  # never a FIFO, never unbounded
+    except (OSError, ValueError, ValidationError, InputError):
         return None
     if entry.format != _FORMAT:
         return None
@@ -128,7 +128,7 @@ def read(folder: Path) -> Pack | None:
         if [str(f.resolve()) for f in files] != entry.files or _digest(files) != entry.digest:
             return None  # a file changed, appeared or went away since the pack was validated
         return _rebuild(folder, entry, rules, sources)
-    except (OSError, ExpressionError, KeyError):
+    except (OSError, ExpressionError, KeyError, InputError):
         return None
 
 

@@ -17,10 +17,12 @@ from pathlib import Path
 from .. import yamlio
 from ..errors import Problem
 from ..expr import Expression
+from ..files import read_bytes
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Vocabulary
 
 PACK_FILE = "pack.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
+PACK_BYTES_LIMIT = 5 * 1024 * 1024  # any one file of a pack (rule files 2 MB, source texts 5 MB)
 
 
 @dataclass
@@ -141,6 +143,6 @@ def pack_sha256(folder: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in sorted(files, key=lambda p: p.name):
         digest.update(file.name.encode("utf-8") + b"\0")
-        digest.update(file.read_bytes())
+        digest.update(read_bytes(file, limit=PACK_BYTES_LIMIT))
         digest.update(b"\0")
     return digest.hexdigest()

@@ -60,8 +60,13 @@ def load_result(path: Path) -> Result:
 def _bad_values(data: object, where: str = "") -> tuple[str, str] | None:
     """The first value no result of this tool holds: NaN or infinity, text over ``MAX_TEXT``."""
     stack: list[tuple[object, str]] = [(data, where)]
+    characters = 0
     while stack:
         value, at = stack.pop()
+        if isinstance(value, str):
+            characters += len(value)
+            if characters > RESULT_TEXT_LIMIT:
+                return at, f"结果中的文字合计超过 {RESULT_TEXT_LIMIT} 个字符"
         if isinstance(value, float) and not math.isfinite(value):
             return at or "（顶层）", "数值无效（NaN 或无穷大）"
         if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -73,6 +78,8 @@ def _bad_values(data: object, where: str = "") -> tuple[str, str] | None:
     return None
 
 
+RESULT_TEXT_LIMIT = 1_000_000
+"""Most characters of text in a result (pack wording and evidence notes together; a real one ~100,000)."""
 TOLERANCE = 0.01
 """Rounding slack when re-adding a result's figures (each is rounded to 4 decimals)."""
 
