@@ -32,6 +32,22 @@ def _problem(name: str, message: str, line: int | None = None) -> InputError:
     return InputError([Problem(name, line, None, message)])
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()`` that is False, not an exception, for a name too long, a NUL byte or a loop."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False instead of an exception (see ``is_file``)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 def read_bytes(path: Path, *, limit: int = TEXT_LIMIT) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them; ``InputError`` otherwise."""
     name = display_path(path)

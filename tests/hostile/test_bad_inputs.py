@@ -249,6 +249,8 @@ CASES: dict[str, tuple[Build, str, int]] = {
                          "不是普通文件", 1),
     "NUL byte in an attachment path": (_evidence("files/a.txt", '"files/a\\0.txt"'), "空字节", 1),
     "NUL byte in standard": (_evidence("standard: jingzhi-2022", 'standard: "jing\\0zhi"'), "找不到规则包", 1),
+    "standard name longer than NAME_MAX (found by fuzzing)": (
+        _evidence("standard: jingzhi-2022", "standard: " + "jingzhi- " * 40 + "2022"), "找不到规则包", 1),
     "attachment is a FIFO": (_attachment(lambda p: os.mkfifo(p)), "不是普通文件", 1),
     "attachment is a symlink loop": (_attachment(lambda p: p.symlink_to(p.name)), "files/a.txt", 1),
     "attachment name longer than NAME_MAX": (_evidence("files/a.txt", "files/" + "长" * 200), "文件名过长", 1),

@@ -218,3 +218,26 @@ def test_checklist_writes_formula_like_pack_text_as_text(tmp_path: Path) -> None
     found = [c for ws in book.worksheets for row in ws.iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=WEBSERVICE")]
     assert found and all(c.data_type == "s" for c in found)
+
+
+def test_resumed_batch_writes_the_same_summary_as_a_clean_one(tmp_path: Path) -> None:
+    """A killed-and-resumed run grades in another order; every summary list is sorted anyway."""
+    district = tmp_path / "d"
+    community(district / "a", EVIDENCE.replace("status: 达标", "status: 未达标"))
+    community(district / "b", EVIDENCE.replace("status: 达标", "status: 部分达标"))
+    community(district / "c", EVIDENCE.replace('"5.1.1": {status: 达标, note: 好, evidence: [files/a.txt]}',
+                                              '"5.1.1": {status: 达标, note: 好}'))
+    assert audit("batch", "d", "-o", "clean", "--jobs", "2", cwd=tmp_path).code == 0
+    assert audit("batch", "d", "-o", "resumed", "--jobs", "1", cwd=tmp_path).code == 0
+    for suffix in (".json", ".meta.json"):  # as if the run had been killed before a and c were done
+        for name in ("a", "c"):
+            (tmp_path / "resumed" / "communities" / name / f"c{suffix}").unlink()
+    again = audit("batch", "d", "-o", "resumed", "--jobs", "1", cwd=tmp_path)
+    assert again.code == 0 and "跳过 1 个" in again.stderr, again.stderr
+
+    def summary(folder: str) -> str:  # the text, so that the order of every list and mapping counts
+        data = json.loads((tmp_path / folder / "summary.json").read_text(encoding="utf-8"))
+        data.pop("generated_at")
+        return json.dumps(data, ensure_ascii=False)
+
+    assert summary("clean") == summary("resumed")

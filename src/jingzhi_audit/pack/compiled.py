@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import yamlio
 from ..errors import Problem
 from ..expr import Expression
-from ..files import read_bytes
+from ..files import is_dir, is_file, read_bytes
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Vocabulary
 
 PACK_FILE = "pack.yaml"
@@ -92,7 +92,7 @@ class RawPack:
 
 def pack_folder(path: Path) -> Path:
     """The pack folder for a path given by a user: the folder, its pack.yaml, or a category file."""
-    if path.is_dir():
+    if is_dir(path):
         return path
     return path.parent
 
@@ -132,10 +132,10 @@ def pack_files(folder: Path, meta: PackMeta) -> tuple[list[Path], list[Path]]:
     rules = [folder / PACK_FILE, *category_files(folder)]
     if meta.vocabulary is not None:
         vocabulary = vocabulary_path(folder, meta.vocabulary)
-        if inside_tree(folder, vocabulary) and vocabulary.is_file():
+        if inside_tree(folder, vocabulary) and is_file(vocabulary):
             rules.append(vocabulary)
     sources = [vocabulary_path(folder, ref.file) for ref in meta.documents.values() if ref.file]
-    return rules, [p for p in dict.fromkeys(sources) if inside_tree(folder, p) and p.is_file()]
+    return rules, [p for p in dict.fromkeys(sources) if inside_tree(folder, p) and is_file(p)]
 
 
 def pack_sha256(folder: Path, files: list[Path]) -> str:

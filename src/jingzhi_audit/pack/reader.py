@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from .. import yamlio
 from ..diagnostics import validation_problems
 from ..errors import InputError, PackError, Problem
-from ..files import display_path
+from ..files import display_path, is_file
 from .compiled import PACK_FILE, RawPack, category_files, inside_tree, pack_folder, vocabulary_path
 from .model import Category, PackMeta, Vocabulary
 
@@ -24,7 +24,7 @@ def read_pack(path: Path) -> RawPack:
     folder = pack_folder(path)
     problems: list[Problem] = []
     meta_path = folder / PACK_FILE
-    if not meta_path.is_file():
+    if not is_file(meta_path):
         raise PackError([Problem(display_path(folder), None, None,
                                  f"这里没有规则包：找不到 {PACK_FILE}")])
     meta_doc, meta = _read(meta_path, PackMeta, problems)
@@ -53,7 +53,7 @@ def read_pack(path: Path) -> RawPack:
             problems.append(meta_doc.problem(("vocabulary",), "vocabulary",
                                              "共享数据项词表在规则包所在的标准文件夹之外（不能用“..”或符号链接跳出），未读取"))
             raw.unreadable += 1
-        elif not path.is_file():
+        elif not is_file(path):
             problems.append(meta_doc.problem(("vocabulary",), "vocabulary", f"共享数据项词表不存在：{display_path(path)}"))
             raw.unreadable += 1
         else:
