@@ -241,3 +241,30 @@ def test_resumed_batch_writes_the_same_summary_as_a_clean_one(tmp_path: Path) ->
         return json.dumps(data, ensure_ascii=False)
 
     assert summary("clean") == summary("resumed")
+
+
+def test_an_attachment_changed_while_hashed_is_hashed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest is of what was read, and the size and time kept with it are of that same content
+    (a batch re-run compares them: an old digest is never kept for a changed file)."""
+    import hashlib
+
+    from jingzhi_audit.evidence import loader
+
+    target = tmp_path / "a.txt"
+    target.write_bytes(b"first version")
+    real = loader._digest
+    calls = []
+
+    def changing(fd: int, expected: int) -> tuple[str, int]:
+        result = real(fd, expected)
+        if not calls:  # someone saves the file while we hash it
+            target.write_bytes(b"second, longer version")
+        calls.append(result)
+        return result
+
+    monkeypatch.setattr(loader, "_digest", changing)
+    info, message, _ = loader.hash_attachment("a.txt", target)
+    assert message is None and info is not None and len(calls) == 2
+    assert info.sha256 == hashlib.sha256(b"second, longer version").hexdigest()
+    after = target.stat()
+    assert (info.size, info.mtime_ns) == (after.st_size, after.st_mtime_ns)
