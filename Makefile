@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-stamp
 CLIENTS := tests/clients/node_modules/.installed-stamp
 
-.PHONY: demo test setup system-deps clients lint typecheck pytest checklists bench clean
+.PHONY: demo test setup system-deps clients lint typecheck pytest checklists bench clean fuzz
 
 setup: system-deps $(STAMP)
 
@@ -30,8 +30,8 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/audit validate standards/jingzhi-2022 examples/haiyun/community.yaml
 	$(BIN)/audit score examples/haiyun/community.yaml
-	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json
-	$(BIN)/audit report reports/haiyun.json -o reports/haiyun.pdf
+	$(BIN)/audit score examples/haiyun/community.yaml -o reports/haiyun.json --force
+	$(BIN)/audit report reports/haiyun.json -o reports/haiyun.pdf --force
 
 lint: setup
 	$(BIN)/ruff check src tests $(wildcard benchmarks)
@@ -48,8 +48,12 @@ test: lint typecheck pytest
 checklists: setup
 	@for pack in $$(ls standards | grep -v -e '^crosswalk$$' -e '\.yaml$$'); do \
 		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.xlsx --force && \
-		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.md; \
+		$(BIN)/audit checklist -s $$pack -o checklists/$$pack.md --force; \
 	done
+
+# A long fuzz run of the evidence readers (JINGZHI_FUZZ_MINUTES, default 30); make test runs a short one.
+fuzz: setup
+	JINGZHI_FUZZ_MINUTES=$${JINGZHI_FUZZ_MINUTES:-30} $(BIN)/pytest -q -s -p no:cacheprovider tests/hostile/test_fuzz.py
 
 bench: setup
 	$(BIN)/python benchmarks/run.py

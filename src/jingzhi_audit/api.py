@@ -37,10 +37,15 @@ DEFAULT_STANDARD = "jingzhi-2022"
 # -- writing what a command made -------------------------------------------------------------------
 def save(data: str | bytes, output: Path, *, source: Path | None = None, what: str = "输入文件",
          force: bool | None = None) -> None:
-    """Write a command's output atomically: never over its input, never over a person's file."""
+    """Write a command's output atomically: never over its input, never over a person's file.
+
+    ``force`` is the command's --force: without it, no existing file is replaced; ``None`` where the
+    command offers none (then only a person's own kinds of file are protected)."""
     if source is not None:
         refuse_input(output, source, what=what)
     protect_user_file(output, force)
+    if force is not None:
+        refuse_overwrite(output, force, what="输出文件")
     if isinstance(data, bytes):
         write_bytes_atomic(output, data)
     else:
@@ -214,6 +219,7 @@ def checklist(output: Path, *, standard: str = DEFAULT_STANDARD, format: str | N
     if chosen is None:
         raise UsageError(f"无法从扩展名“{output.suffix}”判断格式，请用 --format {'|'.join(CHECKLIST_FORMATS)}")
     protect_user_file(output, force)  # before the work: a person's file is refused at once
+    refuse_overwrite(output, force, what="输出文件")
     pack = load_pack(resolve_pack(standard))
     data = chosen.build(pack)
     write_bytes_atomic(output, data) if isinstance(data, bytes) else write_text_atomic(output, data)

@@ -89,9 +89,9 @@ def _root(
 # -- validate ----------------------------------------------------------------------------------
 @command
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="规则包文件夹、其中的文件，或评估证据文件。")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(readable=False, help="规则包文件夹、其中的文件，或评估证据文件。")] = None,
     format: Annotated[ValidateFormat, typer.Option("--format", "-f", help="输出格式。")] = TEXT,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="把结果写入文件（如 junit.xml）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="把结果写入文件（如 junit.xml）。")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="提示（warning）也视为不通过。")] = False,
     changed: Annotated[bool, typer.Option("--changed", help="给出的是改动过的文件（可已删除）：校验包含它们的规则包、"
                                                             "词表和对照表，其余文件忽略（pre-commit 钩子用）。")] = False,
@@ -143,7 +143,7 @@ def show(
 @command
 def init(
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
-    output: Annotated[Path, typer.Option("--output", "-o", help="证据文件路径。")] = Path("community.yaml"),
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="证据文件路径。")] = Path("community.yaml"),
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件。")] = False,
 ) -> None:
     """生成完整的评估证据模板：社区信息、全部数据项与全部条款（条款要求和佐证提示写在注释中）。"""
@@ -158,42 +158,45 @@ def init(
 # -- score, report ---------------------------------------------------------------------------------
 @command
 def score(
-    file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
+    file: Annotated[Path, typer.Argument(readable=False, help="评估证据文件（YAML 或 Excel）。")],
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="规则包 ID 或文件夹；默认取证据文件的 standard 字段。")] = None,
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help="输出格式；默认 table，或按 -o 的扩展名推断。")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
     review: Annotated[Path | None, typer.Option("--review", "-r", help="复核文件；默认自动使用证据文件旁的 <名称>.review.yaml。")] = None,
     archive: Annotated[str | None, typer.Option("--archive", help="把结果记入评估归档（SQLite 文件路径或 postgresql:// 地址）；报告附「与上次评估相比」。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告；有复核文件时同时给出复核后得分。"""
     # The same body as the fast path (launch.py) runs for the common forms of this command.
     cli_common.score(file, standard=standard, format=format.value if format is not None else None,
-                     output=output, fail_under=fail_under, review=review, archive=archive)
+                     output=output, fail_under=fail_under, review=review, archive=archive,
+                     force=force)
 
 
 @command
 def report(
-    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score --format json 保存的结果。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.pdf、.html 或 .md）。")],
+    result_file: Annotated[Path, typer.Argument(readable=False, metavar="RESULT.json", help="audit score --format json 保存的结果。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件（.pdf、.html 或 .md）。")],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="输出格式；默认按 -o 的扩展名推断。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """把保存的评估结果渲染为差距报告（PDF、HTML 或 Markdown），不重新评分。"""
     from .api import load_result
 
-    renderer = _pick(REPORT_FORMATS, format, output, "pdf", source=result_file, what="输入的结果文件")
-    _emit(renderer, load_result(result_file), output, source=result_file, what="输入的结果文件")
+    renderer = _pick(REPORT_FORMATS, format, output, "pdf", source=result_file, what="输入的结果文件", force=force)
+    _emit(renderer, load_result(result_file), output, source=result_file, what="输入的结果文件", force=force)
 
 
 # -- batch -------------------------------------------------------------------------------------
 @command
 def batch(
-    source: Annotated[Path, typer.Argument(metavar="DIR", help="存放各社区证据文件的文件夹（可含子文件夹）。")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="输出文件夹；默认 reports/<文件夹名>。")] = None,
+    source: Annotated[Path, typer.Argument(readable=False, metavar="DIR", help="存放各社区证据文件的文件夹（可含子文件夹）。")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="输出文件夹；默认 reports/<文件夹名>。")] = None,
     standard: Annotated[str | None, typer.Option("--standard", "-s", help="统一使用的规则包；默认取各证据文件的 standard。")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为 CPU 核数。")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="是否为每个社区生成 PDF 差距报告，并生成全区 PDF 汇总。")] = False,
-    force: Annotated[bool, typer.Option("--force", help="全部重新评分（默认跳过证据、佐证和规则包均未改动的社区）。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="全部重新评分（默认跳过证据、佐证和规则包均未改动的社区）；并允许覆盖不是 audit batch 写入的 summary.* 文件。")] = False,
     archive: Annotated[str | None, typer.Option("--archive", help="记入此评估归档（SQLite 文件或 postgresql:// 地址）；默认 <输出文件夹>/archive.sqlite。")] = None,
     no_archive: Annotated[bool, typer.Option("--no-archive", help="不记入评估归档。")] = False,
 ) -> None:
@@ -249,10 +252,10 @@ def batch(
 # -- checklist, convert, compare -----------------------------------------------------------------
 @command
 def checklist(
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件（.xlsx、.md 或 .pdf）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件（.xlsx、.md 或 .pdf）。")],
     standard: Annotated[str, typer.Option("--standard", "-s", help="规则包 ID 或文件夹。")] = DEFAULT_STANDARD,
     format: Annotated[str | None, typer.Option("--format", "-f", help="格式 xlsx、md 或 pdf；默认按 -o 的扩展名推断。")] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的 Excel 文件（它可能已被填写）。")] = False,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件（Excel 表可能已被填写）。")] = False,
 ) -> None:
     """生成可填写的自评表：Excel（下拉选择、数据校验、保护锁定）、或可打印的 Markdown / PDF。"""
     from .api import checklist as run
@@ -264,8 +267,8 @@ def checklist(
 
 @command
 def convert(
-    source: Annotated[Path, typer.Argument(metavar="IN", help="证据文件：.yaml 或 .xlsx。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 或 .yaml。")],
+    source: Annotated[Path, typer.Argument(readable=False, metavar="IN", help="证据文件：.yaml 或 .xlsx。")],
+    output: Annotated[Path, typer.Option("--output", "-o", readable=False, help="输出文件：.xlsx 或 .yaml。")],
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
 ) -> None:
     """在 YAML 与 Excel 证据文件之间无损转换（佐证文件路径保持相对于证据文件）。"""
@@ -278,10 +281,10 @@ def convert(
 
 @command
 def compare(
-    file: Annotated[Path, typer.Argument(help="评估证据文件（YAML 或 Excel）。")],
+    file: Annotated[Path, typer.Argument(readable=False, help="评估证据文件（YAML 或 Excel）。")],
     standard: Annotated[list[str] | None, typer.Option("--standard", "-s", help="参与对比的规则包，可重复；默认为证据所用规则包及与它有对照表的全部规则包。")] = None,
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式。")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（JSON）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", readable=False, help="写入文件（JSON）。")] = None,
 ) -> None:
     """用同一份证据对照多个标准：各标准得分与等级，以及量化指标的达标情况。"""
     from .api import compare as run

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
-from .files import protect_user_file, refuse_input
+from .files import protect_user_file, refuse_input, refuse_overwrite
 from .render.registry import RESULT_FORMATS, Renderer, by_suffix
+from .safe_text import for_terminal
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -28,20 +29,25 @@ def stderr(message: str) -> None:
     """A message for the person at the terminal (never markup: evidence text is data)."""
     from rich.console import Console
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(for_terminal(message), markup=False)
 
 
 def echo(text: str) -> None:
-    """Text to stdout, as is."""
-    sys.stdout.write(text)
+    """Text to stdout, control characters (terminal escapes from evidence) made visible."""
+    sys.stdout.write(for_terminal(text))
     sys.stdout.flush()
 
 
 def show(view: RenderableType) -> None:
-    """A rich renderable to stdout, at the terminal's width."""
+    """A rich renderable to stdout, at the terminal's width; the text of every segment is cleaned
+    of control characters (rich passes ESC through), rich's own styling and control segments kept."""
     from rich.console import Console
+    from rich.segment import Segment, Segments
 
-    Console(highlight=False, emoji=False).print(view)
+    console = Console(highlight=False, emoji=False)
+    segments = [seg if seg.control else Segment(for_terminal(seg.text), seg.style)
+                for seg in console.render(view)]
+    console.print(Segments(segments), end="")
 
 
 def console_width() -> int:
@@ -56,7 +62,9 @@ def boundary() -> Iterator[None]:
     """The one error boundary: an ``AuditError`` becomes a Chinese message and its exit code."""
     try:
         yield
+        cache_notices()
     except AuditError as exc:
+        cache_notices()
         if isinstance(exc, UsageError) and "jingzhi_audit.cli_text" in sys.modules:
             # as typer shows its own: the usage line and the help hint first
             from .cli_text import current_usage
@@ -74,6 +82,13 @@ def boundary() -> Iterator[None]:
         raise
 
 
+def cache_notices() -> None:
+    """What the pack cache refused (a folder others may write …), said once, after the command."""
+    cache = sys.modules.get("jingzhi_audit.pack.cache")  # only when a pack was loaded at all
+    for notice in cache.notices() if cache is not None else []:
+        stderr(notice)
+
+
 def internal_error(exc: Exception) -> None:
     """A bug, not bad input: say so in Chinese, and how to see the traceback."""
     stderr(f"内部错误（这是本工具的缺陷，请连同以下信息报告）：{type(exc).__name__}: {exc}\n"
@@ -81,7 +96,7 @@ def internal_error(exc: Exception) -> None:
 
 
 def pick(registry: dict[str, Renderer[Any]], chosen: str | None, output: Path | None,
-         default: str, *, source: Path, what: str) -> Renderer[Any]:
+         default: str, *, source: Path, what: str, force: bool | None = None) -> Renderer[Any]:
     """The renderer named by ``--format``, else the one ``-o``'s suffix names, else ``default``.
 
     An ``-o`` that is the input or a person's file is refused first (exit 1); then a file suffix
@@ -90,7 +105,9 @@ def pick(registry: dict[str, Renderer[Any]], chosen: str | None, output: Path | 
     if output is None:
         return registry[str(chosen) if chosen is not None else default]
     refuse_input(output, source, what=what)
-    protect_user_file(output)
+    protect_user_file(output, force)
+    if force is not None:  # a command with --force: no existing output is replaced without it
+        refuse_overwrite(output, force, what="输出文件")
     suffix = output.suffix.lower()
     found = registry[str(chosen)] if chosen is not None else by_suffix(registry, suffix)
     if found is None or not (suffix == found.suffix or (suffix == ".txt" and not found.binary)):
@@ -103,7 +120,7 @@ def pick(registry: dict[str, Renderer[Any]], chosen: str | None, output: Path | 
 
 
 def emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Path | None = None,
-         what: str = "输入文件") -> None:
+         what: str = "输入文件", force: bool | None = None) -> None:
     """Draw ``value`` to the terminal, or into ``output`` (atomically, never over its input)."""
     from .api import save
 
@@ -117,25 +134,29 @@ def emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Pa
         return
     from .files import display_path
 
-    save(renderer.render(value), output, source=source, what=what)
+    save(renderer.render(value), output, source=source, what=what, force=force)
     stderr(f"已写入 {display_path(output)}")
 
 
 def score(file: Path, *, standard: str | None, format: str | None, output: Path | None,
-          fail_under: float | None, review: Path | None = None, archive: str | None = None) -> None:
+          fail_under: float | None, review: Path | None = None, archive: str | None = None,
+          force: bool = False) -> None:
     """``audit score``: grade one evidence file (with its review: given, or the one beside it) and
     draw the result; with ``archive``, record it and add 「与上次评估相比」 (run inside ``boundary``)."""
     from .api import assess
 
-    renderer = pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
+    renderer = pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件", force=force)
     result = assess(file, standard=standard, review=review)
+    for attachment in result.evidence.attachments:
+        if attachment.exists and attachment.sha256 is None:
+            stderr(f"提示：{attachment.path}：佐证文件过大，未计算摘要（上限见 README“可靠性”）")
     if archive is not None:
         history = record(result, archive)
         if history is not None:
             from .render.registry import with_history
 
             renderer = with_history(renderer, history)
-    emit(renderer, result, output, source=file, what="输入的证据文件")
+    emit(renderer, result, output, source=file, what="输入的证据文件", force=force)
     if fail_under is not None and result.total < fail_under:
         stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise SystemExit(EXIT_INVALID)

@@ -35,6 +35,7 @@ Number = int | Fraction
 Value = Number | bool
 
 ALLOWED_LITERALS: frozenset[int] = frozenset({0, 1, 100, 1000})
+MAX_LENGTH = 2000
 
 
 def _mean(*values: Number) -> Fraction:
@@ -152,6 +153,8 @@ class Expression:
             raise ExpressionError("计算时除数为零（相关数据为 0）") from None
         except (TypeError, ValueError) as exc:
             raise ExpressionError(f"计算出错：{exc}") from None
+        except (OverflowError, RecursionError, MemoryError):
+            raise ExpressionError("计算出错：数值过大") from None
 
 
 _FLIP = {"Lt": "Gt", "LtE": "GtE", "Gt": "Lt", "GtE": "LtE", "Eq": "Eq", "NotEq": "NotEq"}
@@ -211,13 +214,20 @@ def compile_expression(
     text = " ".join(str(source).split())
     if not text:
         raise ExpressionError("表达式为空")
+    if len(text) > MAX_LENGTH:  # a check is one line; a longer one could only be an attack on the stack
+        raise ExpressionError(f"表达式过长（超过 {MAX_LENGTH} 个字符）")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
         raise ExpressionError(f"表达式语法错误{('：' + col) if col else ''}：{text}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("表达式嵌套过深") from None
     checker = _Checker(facts, thresholds, categories)
-    tree = checker.visit(tree)
+    try:
+        tree = checker.visit(tree)
+    except RecursionError:
+        raise ExpressionError("表达式嵌套过深，请拆分") from None
     ast.fix_missing_locations(tree)
     if checker.errors:
         raise ExpressionError("；".join(dict.fromkeys(checker.errors)))
@@ -326,8 +336,22 @@ class _Checker(ast.NodeTransformer):
         if not node.args:
             self.errors.append(f"函数「{func.id}」缺少参数")
             return node
+        if func.id == "round" and not _round_places_ok(node.args):
+            self.errors.append(f"round() 的第二个参数（保留的小数位数）只能写数字 0 到 {MAX_ROUND_PLACES}，"
+                               "不能是数据项或阈值（否则计算量没有上限）")
+            return node
         node.args = [self.visit(arg) for arg in node.args]
         return node
+
+
+MAX_ROUND_PLACES = 6
+
+def _round_places_ok(args: list[ast.expr]) -> bool:
+    if len(args) == 1:
+        return True
+    places = args[1]
+    return (len(args) == 2 and isinstance(places, ast.Constant) and type(places.value) is int
+            and 0 <= places.value <= MAX_ROUND_PLACES)
 
 
 def _exact_div(left: Any, right: Any) -> Fraction:

@@ -8,6 +8,7 @@ the file. Writing: atomically (temporary file, then rename), never over a person
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import secrets
 import stat
@@ -29,6 +30,22 @@ def display_path(path: Path) -> str:
 
 def _problem(name: str, message: str, line: int | None = None) -> InputError:
     return InputError([Problem(name, line, None, message)])
+
+
+def is_file(path: Path) -> bool:
+    """``path.is_file()`` that is False, not an exception, for a name too long, a NUL byte or a loop."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False instead of an exception (see ``is_file``)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError, RuntimeError):
+        return False
 
 
 def read_bytes(path: Path, *, limit: int = TEXT_LIMIT) -> bytes:
@@ -77,10 +94,37 @@ def _megabytes(limit: int) -> str:
     return f"{limit / 1024 / 1024:g} MB"
 
 
+_ERRNO_TEXT = {
+    errno.EACCES: "没有读取或写入的权限",
+    errno.EPERM: "操作不被允许（权限不足）",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ELOOP: "符号链接循环",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统为只读",
+    errno.EIO: "读写设备出错",
+}
+
+
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
+    """A Chinese reason for an OS error (the C library's text is English)."""
+    if isinstance(exc, ValueError) and "null" in str(exc):
+        return "路径含有空字节"
+    if isinstance(exc, RuntimeError):
+        return "符号链接循环"
+    if isinstance(exc, OSError):
+        if exc.errno in _ERRNO_TEXT:
+            return _ERRNO_TEXT[exc.errno]
+        if exc.strerror:
+            return exc.strerror
     return str(exc) or type(exc).__name__
+
+
+def reason(exc: BaseException) -> str:
+    """The Chinese reason ``read_bytes`` gives for an OS error (for callers that open files themselves)."""
+    return _reason(exc)
 
 
 def read_text(path: Path, *, limit: int = TEXT_LIMIT) -> tuple[str, str]:
@@ -101,12 +145,24 @@ def decode(raw: bytes, name: str) -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if _mostly_utf8(raw):  # UTF-8 Chinese with a stray byte: GB18030 would "succeed" with mojibake
+        raise _problem(name, f"第 {_line_at(raw, utf8_error.start)} 行含有无效的 UTF-8 字节（文件其余部分是 UTF-8）："
+                             "请在编辑器中修正这一行，或“另存为 UTF-8”后重试", _line_at(raw, utf8_error.start))
     try:  # Chinese Windows editors (记事本, WPS) often save GBK/GB18030
         return raw.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
     raise _problem(name, "文件编码无法识别：既不是 UTF-8，也不是 GB18030/GBK。请在编辑器中“另存为 UTF-8”后重试",
                    _line_at(raw, utf8_error.start))
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is UTF-8 except at a few bytes: many valid multi-byte characters, few bad
+    bytes. GBK text read as UTF-8 is the other way round (nearly every non-ASCII byte is bad)."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good >= 4 and bad <= max(3, good // 50)
 
 
 def _decode(raw: bytes, encoding: str, name: str) -> str:
@@ -133,6 +189,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法写入 {display_path(path)}：{_reason(exc)}") from None
+    refuse_special(path)
     tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -147,6 +204,21 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def refuse_special(path: Path) -> None:
+    """Raise unless ``path`` is absent or a regular file: an output never replaces a device node
+    (``/dev/null`` as root), a FIFO, a folder or a symlink (it would replace the link, not its target)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"无法写入 {display_path(path)}：{_reason(exc)}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise OutputError(f"{display_path(path)} 是符号链接，未写入（不会替换链接）。请换一个输出文件名")
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{display_path(path)} 不是普通文件（是文件夹、设备或管道），未写入。请换一个输出文件名")
 
 
 def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None:
@@ -169,11 +241,18 @@ def protect_user_file(path: Path, force: bool | None = None) -> None:
 
 def refuse_input(output: Path, source: Path, *, what: str = "输入文件") -> None:
     """Raise when the output file is the input file itself."""
-    if output.resolve() == source.resolve():
+    if _resolved(output) == _resolved(source):
         raise OutputError(f"输出文件 {display_path(output)} 就是{what}，未写入。请换一个文件名")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte: compare as written
+        return path.absolute()
 
 
 def refuse_overwrite(path: Path, force: bool, *, what: str = "文件") -> None:
     """Raise when ``path`` exists and ``--force`` was not given: nothing a user wrote is lost."""
-    if path.exists() and not force:
+    if (path.exists() or path.is_symlink()) and not force:
         raise OutputError(f"{what} {display_path(path)} 已存在，未覆盖。如确需覆盖，请加 --force")

@@ -33,6 +33,21 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = TEXT_LIMIT
 """Largest YAML file we read (``files.TEXT_LIMIT``)."""
 
+MAX_DIGITS = 30
+"""Most significant digits of a number in a file: ~10^15 households do not exist; the bound keeps
+exact arithmetic (Decimal → Fraction) instant."""
+
+MAX_EXPONENT = 30
+"""Numbers lie between 10^-30 and 10^30 (``1.0e+999999999`` would take hours to make exact)."""
+
+MAX_TEXT = 20_000
+"""Longest single text (a note, a reason, a clause's wording), in characters: a report of any
+file renders in bounded time."""
+
+MAX_TOTAL_TEXT = 300_000
+"""Most characters of text in one file: a complete evidence file holds ~30,000; this keeps every
+report a few hundred pages at most."""
+
 MAX_NODES = 200_000
 """Most values a file may expand to (aliases included): stops 'billion laughs' documents."""
 
@@ -42,6 +57,7 @@ P = TypeVar("P")
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:bool",
@@ -207,6 +223,7 @@ class _Builder:
         self.name = doc.name
         self.problems: list[Problem] = []
         self.count = 0
+        self.characters = 0
 
     def build(self, node: Node, loc: Loc) -> Any:
         self.count += 1
@@ -263,12 +280,23 @@ class _Builder:
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         tag = node.tag
         if tag == _STR_TAG:
+            if len(node.value) > MAX_TEXT:
+                self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
+                                             f"文字过长（{len(node.value)} 个字符），上限为 {MAX_TEXT} 个字符"))
+                return ""
+            before, self.characters = self.characters, self.characters + len(node.value)
+            if before <= MAX_TOTAL_TEXT < self.characters:
+                self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
+                                             f"文件中的文字合计超过 {MAX_TOTAL_TEXT} 个字符（到此处为止）"))
             if not node.style and _FIELD_WITH_FULL_WIDTH_COLON.match(node.value):  # plain, not quoted
                 # "name： 海韵社区" is valid YAML, but a text, not the key name: say so
                 self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
                                              f"「{node.value}」用了全角冒号“：”：YAML 的键后面要用半角冒号“:”"
                                              "再加一个空格，请把“：”换成“:”"))
             return node.value
+        if tag in (_FLOAT_TAG, _INT_TAG) and (bound := number_problem(node.value)) is not None:
+            self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc), bound))
+            return None
         if tag == _FLOAT_TAG:
             return _decimal(node)
         if tag not in _SCALAR_TAGS:
@@ -277,12 +305,18 @@ class _Builder:
             return None
         try:
             value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-        except (ValueError, yaml.YAMLError):
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            what = "日期超出范围" if isinstance(exc, OverflowError) else "无法识别的值"
             self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
-                                         f"无法识别的值「{node.value}」"))
+                                         f"{what}「{node.value[:40]}」"))
             return None
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:
+                self.problems.append(Problem(self.name, node.start_mark.line + 1, _field(loc),
+                                             f"日期超出范围「{node.value[:40]}」（换算为 UTC 后早于公元 1 年或晚于 9999 年）"))
+                return None
         return value
 
 
@@ -293,6 +327,38 @@ def _decimal(node: ScalarNode) -> Decimal | float:
     except InvalidOperation:
         return float(_CONSTRUCTOR.construct_yaml_float(node))  # .inf, .nan and friends
     return value if value.is_finite() else float(value)
+
+
+_BOUND_MESSAGE = (f"数值超出范围：最多 {MAX_DIGITS} 位有效数字，"
+                  f"大小在 10^-{MAX_EXPONENT} 到 10^{MAX_EXPONENT} 之间")
+
+
+def number_problem(text: str) -> str | None:
+    """Why the number written as ``text`` is outside the bounds (``MAX_DIGITS``, ``MAX_EXPONENT``), or None.
+
+    Checked on the text, before any conversion: converting ``1e999999999`` is the hang."""
+    cleaned = text.replace("_", "").strip().lstrip("+-")
+    if len(cleaned) > 4 * MAX_DIGITS:
+        return _BOUND_MESSAGE
+    mantissa, _, exponent = cleaned.lower().partition("e")
+    if mantissa.startswith(("0x", "0o", "0b")):
+        return None if len(mantissa) <= MAX_DIGITS else _BOUND_MESSAGE
+    if exponent:
+        try:
+            if abs(int(exponent)) > MAX_EXPONENT * 2:
+                return _BOUND_MESSAGE
+        except ValueError:
+            return None  # not a number at all: the constructor says so
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value.is_zero():
+        return None
+    digits = value.normalize().as_tuple().digits
+    if len(digits) > MAX_DIGITS or abs(value.adjusted()) > MAX_EXPONENT:
+        return _BOUND_MESSAGE
+    return None
 
 
 def _field(loc: Loc) -> str | None:

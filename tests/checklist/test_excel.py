@@ -302,7 +302,7 @@ def test_checklist_command(runner: CliRunner, tmp_path: Path, suffix: str) -> No
         text = out.read_text(encoding="utf-8")
         assert "| 5.6.1 |" in text and "□达标" in text and "社区常住户数" in text
     again = runner.invoke(app, ["checklist", "-o", str(out)])
-    assert again.exit_code == (1 if suffix == ".xlsx" else 0)  # a workbook may hold a person's answers
+    assert again.exit_code == 1  # never over an existing file without --force (issue 16)
 
 
 def test_convert_refuses_what_would_lose_or_overwrite(runner: CliRunner, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_second_load_comes_from_the_cache(mini_pack: Path, cache_home: Path) -> None:
     first = load_pack(mini_pack, cached=True)
-    files = list(cache_home.glob("*.pickle"))
+    files = list(cache_home.glob("*.json"))
     assert len(files) == 1
     assert oct(cache_home.stat().st_mode & 0o777) == "0o700"
     second = load_pack(mini_pack, cached=True)
@@ -45,7 +45,7 @@ def test_any_change_to_the_pack_is_not_served_from_the_cache(mini_pack: Path, ca
 
 def test_a_tampered_or_foreign_cache_file_is_ignored(mini_pack: Path, cache_home: Path) -> None:
     load_pack(mini_pack, cached=True)
-    (path,) = cache_home.glob("*.pickle")
+    (path,) = cache_home.glob("*.json")
     path.write_bytes(b"not a cache file")
     assert load_pack(mini_pack, cached=True).id == "mini"
     cache_home.chmod(0o777)  # a folder others can write is not trusted
@@ -100,3 +100,32 @@ def test_windows_has_no_getuid(mini_pack: Path, cache_home: Path, monkeypatch: p
     monkeypatch.delattr(os, "getuid")
     assert cache.read(mini_pack) is not None
     assert load_pack(mini_pack, cached=True).id == "mini"
+
+
+def test_an_entry_swapped_in_from_another_pack_is_not_served(tmp_path: Path, cache_home: Path) -> None:
+    """Entries are verified by content: another pack's entry under this pack's name is refused."""
+    import shutil
+
+    from tests.conftest import MINI_PACK
+
+    one, two = tmp_path / "one" / "mini", tmp_path / "two" / "mini"
+    shutil.copytree(MINI_PACK, one)
+    shutil.copytree(MINI_PACK, two)
+    cat = two / "2-满意.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("title:", "title: 改", 1), encoding="utf-8")
+    load_pack(one, cached=True)
+    load_pack(two, cached=True)
+    entry_one, entry_two = (cache_home / f"{cache._entry(p)}.json" for p in (one, two))
+    entry_two.write_bytes(entry_one.read_bytes())
+    assert cache.read(two) is None
+
+
+def test_a_cached_pack_scores_exactly_as_a_fresh_one(cache_home: Path) -> None:
+    from jingzhi_audit.api import assess
+    from tests.conftest import ROOT
+
+    evidence = ROOT / "examples" / "haiyun" / "community.yaml"
+    fresh = assess(evidence, generated_at="t", pack_loader=load_pack)
+    load_pack(ROOT / "standards" / "jingzhi-2022", cached=True)  # writes the entry
+    cached = assess(evidence, generated_at="t", pack_loader=lambda p: cache.read(p) or pytest.fail("not cached"))
+    assert cached.model_dump() == fresh.model_dump()

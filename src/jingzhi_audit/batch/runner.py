@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -30,7 +31,7 @@ from ..errors import AuditError, InputError, Problem
 from ..evidence.formats import EVIDENCE_SUFFIXES
 from ..evidence.loader import PackMemo, load_evidence
 from ..evidence.office import REFUSED
-from ..files import display_path, write_bytes_atomic, write_text_atomic
+from ..files import display_path, read_bytes, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
 from ..result.district import ROW_FORMAT, CommunityRow, FailedFile, row_from_result
@@ -60,6 +61,7 @@ class Task:
     path: Path
     rel: str
     stem: Path  # output path without suffix, inside out/communities
+    escapes: bool = False  # a symlink out of the district folder: refused, never read
 
     def output(self, suffix: str) -> Path:
         """``<stem><suffix>``; appended, never replacing: ``社区.2024`` + ``.json`` keeps the ``.2024``."""
@@ -113,8 +115,11 @@ def _files(source: Path, out: Path, suffixes: tuple[str, ...]) -> list[Path]:
         rel_parts = path.relative_to(source).parts
         if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
             continue
-        if path.resolve().is_relative_to(out_resolved):
-            continue
+        try:
+            if path.resolve().is_relative_to(out_resolved):
+                continue
+        except (OSError, RuntimeError):
+            pass  # a symlink loop: grading it reports the problem
         if path.name.endswith(LEDGER_SUFFIX):  # a community's 整改台账, not its evidence
             continue
         found.append(path)
@@ -130,16 +135,30 @@ def tasks_for(paths: list[Path], source: Path, out: Path) -> list[Task]:
     share that name (``a.yaml`` beside ``a.xlsx``): those keep their suffix (``a.xlsx.json``)."""
     rels = [path.relative_to(source) for path in paths]
     stems = Counter(rel.with_suffix("") for rel in rels)
+    # ``x.meta.yaml``'s outputs would be ``x.meta.json`` — ``x.yaml``'s sidecar: it keeps its suffix too
+    sidecars = {stem.with_name(stem.name + ".meta") for stem in stems}
+    root = _resolved(source)
     return [
         Task(path=path, rel=rel.as_posix(),
-             stem=out / "communities" / (rel.with_suffix("") if stems[rel.with_suffix("")] == 1 else rel))
+             stem=out / "communities" / (rel.with_suffix("") if stems[rel.with_suffix("")] == 1
+                                         and rel.with_suffix("") not in sidecars else rel),
+             escapes=path.is_symlink() and not _resolved(path).is_relative_to(root))
         for path, rel in zip(paths, rels, strict=True)
     ]
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 # -- the key that decides whether a community must be graded again ------------------------------------
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    from ..evidence.source import EVIDENCE_FILE_LIMIT
+
+    return hashlib.sha256(read_bytes(path, limit=4 * EVIDENCE_FILE_LIMIT)).hexdigest()
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -156,7 +175,7 @@ def up_to_date(task: Task, options: BatchOptions,
     if options.force:
         return None
     try:
-        meta = json.loads(task.output(META_SUFFIX).read_text(encoding="utf-8"))
+        meta = json.loads(read_bytes(task.output(META_SUFFIX), limit=1024 * 1024))
         key = meta["key"]
         if key["tool"] != __version__ or key.get("row_format") != ROW_FORMAT or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None
@@ -169,7 +188,7 @@ def up_to_date(task: Task, options: BatchOptions,
         if not all((options.out / rel).is_file() for rel in outputs.values()):
             return None
         return CommunityRow.model_validate(meta["row"]), key["pack_folder"]
-    except (OSError, KeyError, TypeError, ValueError):
+    except (OSError, KeyError, TypeError, ValueError, InputError):
         return None
 
 
@@ -207,10 +226,16 @@ def grade(task: Task) -> Outcome:
     state = _WORKER
     out: Path = state["out"]
     try:
+        if task.escapes:
+            raise InputError([_problem(task.path, "是指向证据文件夹之外的符号链接，未读取")])
         pack, evidence = load_evidence(task.path, standard=state["standard"], pack_loader=state["memo"])
-    except InputError as exc:
+    except AuditError as exc:
         _remove_outputs(task)
-        return Outcome(task, failed=FailedFile(path=task.rel, errors=[str(p) for p in exc.problems][:20]))
+        errors = [str(p) for p in exc.problems][:20] if isinstance(exc, InputError) else [exc.message]
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=errors))
+    except Exception as exc:  # a bug must still come back as this community's error
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
     try:
         review = find_review(task.path)  # <name>.review.yaml beside the evidence file
         try:
@@ -235,12 +260,13 @@ def grade(task: Task) -> Outcome:
                 state["warm"] = True
             outputs["pdf"] = pdf_path.relative_to(out).as_posix()
         row = row_from_result(result, task.rel, outputs)
-        folder = task.path.parent
         key: dict[str, Any] = {
             "tool": __version__, "row_format": ROW_FORMAT, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
             "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
-            "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
-                            if a.kind == "file"},
+            # size and time as they were when the digest was taken: a file changed afterwards is
+            # graded again next time, never kept with its old digest
+            "attachments": {a.label: [a.size, a.mtime_ns] if a.exists else None
+                            for a in evidence.attachments.values() if a.kind == "file"},
             "review": _review_sha(task.path),
         }
         meta = {"key": key, "row": row.model_dump(mode="json")}
@@ -250,6 +276,9 @@ def grade(task: Task) -> Outcome:
         # the parent records it in the archive: the compact entry, and the JSON text it stores
         entry = (entry_from_result(result), text if state.get("archive") else None)
         return Outcome(task, row=row, pack_folder=key["pack_folder"], entry=entry)
+    except AuditError as exc:  # an output that cannot be written (a read-only folder …)
+        _remove_outputs(task)
+        return Outcome(task, failed=FailedFile(path=task.rel, errors=[exc.message]))
     except Exception as exc:  # one community's failure must not stop a district
         _remove_outputs(task)
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
@@ -270,7 +299,8 @@ def _history(result: Any) -> Any:
 def _remove_outputs(task: Task) -> None:
     """A community that now fails has no current outputs: remove the previous run's."""
     for suffix in (".json", ".pdf", META_SUFFIX):
-        task.output(suffix).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only folder: the failure itself is what is reported
+            task.output(suffix).unlink(missing_ok=True)
 
 
 # -- the run ------------------------------------------------------------------------------------------

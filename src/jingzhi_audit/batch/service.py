@@ -27,6 +27,10 @@ class BatchReport:
 
 def plan(options: BatchOptions) -> list[Task]:
     """The tasks of a run (known before it starts, for the progress bar's total)."""
+    from .lock import check_folder
+
+    if options.source.is_dir():
+        check_folder(options.out, options.source, options.force)
     tasks = tasks_for(discover(options.source, options.out), options.source, options.out)
     if not tasks:
         skipped = skipped_files(options)
@@ -45,6 +49,14 @@ def skipped_files(options: BatchOptions) -> list[SkippedFile]:
 
 def run_batch(options: BatchOptions, tasks: list[Task],
               on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+    from .lock import batch_lock
+
+    with batch_lock(options.out):
+        return _run_locked(options, tasks, on_outcome)
+
+
+def _run_locked(options: BatchOptions, tasks: list[Task],
+                on_outcome: Callable[[Outcome], None] | None) -> BatchReport:
     from ..cycle.district import DistrictRecorder
 
     recorder = DistrictRecorder(options.archive, options.out)

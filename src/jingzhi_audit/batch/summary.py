@@ -28,6 +28,10 @@ def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, sou
               pack_title: str, bands: Sequence[RatingBand], generated_at: str,
               titles: Mapping[str, str | None] | None = None) -> DistrictSummary:
     """The district summary of ``rows``; ``titles`` are the clause titles of the pack, by ID."""
+    # Every list in the summary is in an order of its own, never the order workers finished in:
+    # an interrupted-and-resumed run writes the same summary as a clean one.
+    rows = sorted(rows, key=lambda r: r.path)
+    failed = sorted(failed, key=lambda f: f.path)
     ordered = sorted(rows, key=lambda r: (-r.total, r.name, r.path))
     label, same_names = attention.labels(rows)
     title, title_warnings = attention.district_title(rows, PurePath(source).name or source)
@@ -93,6 +97,6 @@ def _clauses_missed(rows: Sequence[CommunityRow], titles: Mapping[str, str | Non
             miss.lost += Fraction(str(lost))
             miss.reasons[reason] += 1
     out = [ClauseMiss(clause=cid, title=m.title, communities=m.communities, points_lost=r4(m.lost),
-                      reasons=dict(m.reasons)) for cid, m in seen.items()]
+                      reasons=dict(sorted(m.reasons.items()))) for cid, m in seen.items()]
     out.sort(key=lambda m: (-m.communities, -m.points_lost, id_order(m.clause)))
     return out

@@ -41,6 +41,7 @@ from ..evidence.workbook_layout import (
 from ..exact import decimal_text
 from ..pack import Pack
 from ..pack.model import RECONSTRUCTED_NOTE, FactDef
+from ..safe_text import cell_value, guard_workbook
 
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFFDE7")
@@ -75,6 +76,7 @@ def checklist_workbook(pack: Pack, evidence: EvidenceFile | None = None) -> byte
         _bonus(book.create_sheet(BONUS), pack, evidence)
     as_text(book)
     buffer = io.BytesIO()
+    guard_workbook(book)
     book.save(buffer)
     return buffer.getvalue()
 
@@ -150,7 +152,7 @@ def _instructions(ws: Worksheet, pack: Pack) -> None:
     ]
     ws.column_dimensions["A"].width = 120
     for row, (text, bold) in enumerate(lines, 1):
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = ws.cell(row=row, column=1, value=cell_value(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=12 if row == 1 else 11)
@@ -196,10 +198,10 @@ def _info(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
 
 def _info_row(ws: Worksheet, row: int, label: str, value: Any, hint: str, key: str, help_text: str) -> None:
     for key_name, text in (("label", label), ("unit", hint), ("key", key), ("help", help_text)):
-        cell = ws.cell(row=row, column=INFO_INDEX[key_name], value=text)
+        cell = ws.cell(row=row, column=INFO_INDEX[key_name], value=cell_value(text))
         cell.alignment = WRAP
         cell.border = BORDER
-    cell = ws.cell(row=row, column=INFO_INDEX["value"], value=value)
+    cell = ws.cell(row=row, column=INFO_INDEX["value"], value=cell_value(value))
     cell.protection = UNLOCKED
     cell.fill = INPUT_FILL
     cell.border = BORDER
@@ -285,7 +287,7 @@ def _clauses(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
         values.update(_entry_values(entry))
         for column in CLAUSE_COLUMNS:
             index = CLAUSE_INDEX[column.key]
-            cell = ws.cell(row=row, column=index, value=values.get(column.key))
+            cell = ws.cell(row=row, column=index, value=cell_value(values.get(column.key)))
             cell.alignment = WRAP
             cell.border = BORDER
             if column.key.startswith("criterion_"):
@@ -333,7 +335,7 @@ def _bonus(ws: Worksheet, pack: Pack, evidence: EvidenceFile | None) -> None:
         values = {"id": bonus.id, "text": bonus.title, "points": float(bonus.points), "hint": bonus.evidence_hint}
         values.update(_entry_values(entries.get(bonus.id)))
         for i, column in enumerate(columns, 1):
-            cell = ws.cell(row=row, column=i, value=values.get(column.key))
+            cell = ws.cell(row=row, column=i, value=cell_value(values.get(column.key)))
             cell.alignment = WRAP
             cell.border = BORDER
             if column.editable:

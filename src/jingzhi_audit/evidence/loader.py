@@ -8,13 +8,16 @@ touched: attachments are checked for existence and hashed so that scoring needs 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
+from typing import Literal, cast
 
 from ..diagnostics import nearest
-from ..errors import EvidenceError, PackError, Problem
+from ..errors import EvidenceError, PackError, Problem, Severity
+from ..files import reason
 from ..pack import Pack, load_pack, resolve_pack
 from .expiry import Lapse, expiry
 from .facts import FactError, FactValue, coerce, flatten
@@ -34,6 +37,7 @@ class AttachmentInfo:
     exists: bool | None = None  # files only
     sha256: str | None = None
     size: int | None = None
+    mtime_ns: int | None = None  # as stat said when the hash was taken (the batch's incremental key)
 
 
 @dataclass
@@ -200,21 +204,29 @@ def resolve_attachments(doc: Locator, data: EvidenceFile, folder: Path) -> tuple
                     continue
                 if label in found:
                     continue
-                message = _path_problem(label)
+                message, severity = _path_problem(label), cast(Severity, "error")
                 if message is None:
-                    target = (root / label).resolve()
-                    if not target.is_relative_to(root):
-                        message = "佐证文件路径跳出了证据文件所在的文件夹（路径经符号链接指向外部）"
+                    try:
+                        target = (root / label).resolve()
+                    except (OSError, RuntimeError, ValueError) as exc:
+                        message = f"无法读取：{reason(exc)}"
+                    else:
+                        if not target.is_relative_to(root):
+                            message = "佐证文件路径跳出了证据文件所在的文件夹（路径经符号链接指向外部）"
+                if message is None:
+                    info, message, severity = hash_attachment(label, target)
+                    if info is not None:
+                        found[label] = info
                 if message is not None:
-                    problems.append(doc.problem(loc, field, f"「{item.path}」：{message}"))
-                    continue
-                found[label] = _hash_file(label, target)
+                    problems.append(doc.problem(loc, field, f"「{item.path}」：{message}", severity))
     return found, problems
 
 
 def _path_problem(label: str) -> str | None:
     if not label:
         return "路径为空"
+    if "\0" in label:
+        return "路径含有空字节"
     if PurePosixPath(label).is_absolute() or PureWindowsPath(label).is_absolute() or PureWindowsPath(label).drive:
         return "佐证文件必须写相对于证据文件的路径（如 files/名册.pdf），不能写绝对路径"
     if ".." in PurePosixPath(label).parts:
@@ -222,13 +234,60 @@ def _path_problem(label: str) -> str | None:
     return None
 
 
-def _hash_file(label: str, target: Path) -> AttachmentInfo:
-    if not target.is_file():
-        return AttachmentInfo(label, "file", exists=False)
+ATTACHMENT_LIMIT = 200 * 1024 * 1024
+"""Largest attachment hashed (bytes); larger ones are listed without a digest. Override with
+``JINGZHI_AUDIT_ATTACHMENT_LIMIT_MB``."""
+
+
+def attachment_limit() -> int:
+    """The per-attachment hashing cap in bytes (``ATTACHMENT_LIMIT`` unless the environment says)."""
+    try:
+        return int(float(os.environ["JINGZHI_AUDIT_ATTACHMENT_LIMIT_MB"]) * 1024 * 1024)
+    except (KeyError, ValueError):
+        return ATTACHMENT_LIMIT
+
+
+def hash_attachment(label: str, target: Path) -> tuple[AttachmentInfo | None, str | None, Severity]:
+    """Hash a regular file once, up to the cap: ``(info, message, severity)``.
+
+    The size and modification time are taken from the open file before and after hashing; a file
+    that changed meanwhile is hashed again (twice at most), so the digest is of what was read and
+    the batch's incremental key (size, time) belongs to that digest."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)  # a FIFO never blocks
+    try:
+        fd = os.open(target, flags)
+    except FileNotFoundError:
+        return AttachmentInfo(label, "file", exists=False), None, "error"
+    except (OSError, ValueError) as exc:
+        return None, f"无法读取：{reason(exc)}", "error"
+    try:
+        for _ in range(3):
+            before = os.fstat(fd)
+            if not stat.S_ISREG(before.st_mode):
+                return None, "不是普通文件（是文件夹、设备或管道），未读取", "error"
+            if before.st_size > attachment_limit():
+                info = AttachmentInfo(label, "file", exists=True, size=before.st_size, mtime_ns=before.st_mtime_ns)
+                return info, f"佐证文件过大（{before.st_size / 1024 / 1024:.0f} MB，上限 {attachment_limit() // 1024 // 1024} MB），未计算摘要", "warning"
+            digest, size = _digest(fd, before.st_size)
+            after = os.fstat(fd)
+            if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns) == (size, before.st_mtime_ns):
+                return AttachmentInfo(label, "file", exists=True, sha256=digest, size=size,
+                                      mtime_ns=after.st_mtime_ns), None, "error"
+        return None, "佐证文件在读取过程中不断被改动，未计算摘要；请待其写完后重试", "error"
+    except OSError as exc:
+        return None, f"无法读取：{reason(exc)}", "error"
+    finally:
+        os.close(fd)
+
+
+def _digest(fd: int, expected: int) -> tuple[str, int]:
+    os.lseek(fd, 0, os.SEEK_SET)
     digest = hashlib.sha256()
     size = 0
-    with target.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-            size += len(chunk)
-    return AttachmentInfo(label, "file", exists=True, sha256=digest.hexdigest(), size=size)
+    while size <= expected:  # never past what stat said (and the cap): a growing file is re-read
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 from ..diagnostics import validation_problems
 from ..errors import EvidenceError, InputError, Problem, Severity
 from ..files import display_path, read_bytes
-from ..yamlio import Loc, deepest
+from ..yamlio import MAX_TEXT, Loc, deepest, number_problem
 from .model import EvidenceFile, status_of
 from .source import Source
 from .workbook_layout import (
@@ -63,10 +64,11 @@ def read_workbook(path: Path, *, name: str | None = None) -> Source:
         raw = read_bytes(path, limit=WORKBOOK_LIMIT)
     except InputError as exc:
         raise EvidenceError(exc.problems) from None
+    check_archive(raw, name)
     try:
         book = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise EvidenceError([Problem(name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{exc}；"
+    except Exception as exc:  # openpyxl raises anything (IndexError, ParseError …) on a damaged file
+        raise EvidenceError([Problem(name, None, None, f"不是有效的 Excel 工作簿（.xlsx）：{_damage(exc)}；"
                                                        "请用 Excel 或 WPS “另存为 .xlsx” 后重试")]) from None
     missing = [sheet for sheet in (INFO, CLAUSES) if sheet not in book.sheetnames]
     if missing:
@@ -74,10 +76,15 @@ def read_workbook(path: Path, *, name: str | None = None) -> Source:
                                                        "audit checklist 生成的评估表")])
     locator = XlsxLocator(name)
     problems: list[Problem] = []
+    for sheet in (INFO, CLAUSES, BONUS):
+        if sheet in book.sheetnames and book[sheet].max_row > MAX_ROWS:
+            raise EvidenceError([Problem(name, None, f"{sheet}!A{book[sheet].max_row}",
+                                         f"工作表「{sheet}」有 {book[sheet].max_row} 行，超过上限 {MAX_ROWS} 行")])
     data = _info(book[INFO], locator, problems)
     data["clauses"] = _entries(book[CLAUSES], locator, problems, "clauses")
     if BONUS in book.sheetnames:
         data["bonus"] = _entries(book[BONUS], locator, problems, "bonus")
+    _bound_texts(book, (INFO, CLAUSES, BONUS), locator, problems)
     locator.data = data
     if any(p.message.startswith(HEADER_CHANGED) for p in problems):
         raise EvidenceError(problems)  # a header was changed: nothing below it can be read
@@ -88,10 +95,68 @@ def read_workbook(path: Path, *, name: str | None = None) -> Source:
     return Source(locator, evidence, raw, "xlsx", problems)
 
 
+UNPACKED_LIMIT = 100 * 1024 * 1024
+"""Most bytes a workbook may unpack to: a filled checklist is ~2 MB unpacked."""
+RATIO_LIMIT = 200
+"""Largest compression ratio of a part bigger than 1 MB (XML of a real sheet compresses ~10×)."""
+MAX_ROWS = 20_000
+
+
+def check_archive(raw: bytes, name: str) -> None:
+    """Refuse a zip bomb before anything is inflated: the sizes the archive declares, and their ratio."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise EvidenceError([Problem(name, None, None, "不是有效的 Excel 工作簿（.xlsx）：文件不是完整的 zip 压缩包；"
+                                                       "请用 Excel 或 WPS “另存为 .xlsx” 后重试")]) from None
+    total = sum(m.file_size for m in members)
+    bomb = total > UNPACKED_LIMIT or len(members) > 10_000 or any(
+        m.file_size > 1024 * 1024 and m.file_size > RATIO_LIMIT * max(m.compress_size, 1) for m in members)
+    if bomb:
+        raise EvidenceError([Problem(name, None, None, (
+            f"工作簿解压后过大（{total / 1024 / 1024:.0f} MB，上限 {UNPACKED_LIMIT // 1024 // 1024} MB，"
+            f"或压缩比超过 {RATIO_LIMIT} 倍），未打开：这不是正常填写的评估表"))])
+
+
+def _damage(exc: BaseException) -> str:
+    """What is wrong with a workbook openpyxl could not open, in Chinese (no XML internals)."""
+    while exc.__cause__ is not None or exc.__context__ is not None:  # openpyxl wraps the real error
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    kind = type(exc).__name__
+    if "Forbidden" in kind or "Entities" in kind or "DTD" in kind or "amplification" in str(exc):
+        return "含有 XML 实体定义（可能是恶意构造的文件）"
+    if kind in ("ParseError", "XMLSyntaxError", "ExpatError"):
+        return "内部的 XML 不完整或已损坏"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "zip 压缩包已损坏"
+    if isinstance(exc, IndexError | KeyError):
+        return "内部引用了不存在的字符串、样式或部件"
+    return "文件已损坏或不是 Excel 生成的"
+
+
 def _columns(ws: Any, expected: tuple[Any, ...]) -> dict[str, int]:
     """Column of each field, found by its header title (robust to a sheet with fewer columns)."""
     titles = {str(cell.value).strip(): cell.column for cell in ws[1] if cell.value is not None}
     return {c.key: titles[c.title] for c in expected if c.title in titles}
+
+
+def _bound_texts(book: Any, sheets: tuple[str, ...], locator: XlsxLocator, problems: list[Problem]) -> None:
+    """Every text cell within ``MAX_TEXT`` characters, every number within the YAML bounds."""
+    for sheet in sheets:
+        if sheet not in book.sheetnames:
+            continue
+        for row in book[sheet].iter_rows():
+            for cell in row:
+                value = cell.value
+                where = _ref(sheet, cell.column, cell.row)
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    problems.append(Problem(locator.name, None, where,
+                                            f"文字过长（{len(value)} 个字符），上限为 {MAX_TEXT} 个字符"))
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    message = number_problem(repr(value)) if math.isfinite(value) else "数值无效（无穷大或非数字）"
+                    if message:
+                        problems.append(Problem(locator.name, None, where, message))
 
 
 def _text(value: Any) -> str:

@@ -17,11 +17,13 @@ from pathlib import Path
 from .. import yamlio
 from ..errors import Problem
 from ..expr import Expression
+from ..files import is_dir, is_file, read_bytes
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Vocabulary
 
 PACK_FILE = "pack.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 CROSSWALK_FOLDER = "crosswalk"  # standards/crosswalk/<a>__<b>.yaml, beside the packs
+PACK_BYTES_LIMIT = 5 * 1024 * 1024  # any one file of a pack (rule files 2 MB, source texts 5 MB)
 
 
 @dataclass
@@ -91,7 +93,7 @@ class RawPack:
 
 def pack_folder(path: Path) -> Path:
     """The pack folder for a path given by a user: the folder, its pack.yaml, or a category file."""
-    if path.is_dir():
+    if is_dir(path):
         return path
     return path.parent
 
@@ -106,7 +108,20 @@ def category_files(folder: Path) -> list[Path]:
 
 
 def vocabulary_path(folder: Path, ref: str) -> Path:
-    return (folder / ref).resolve()
+    """Where the vocabulary ``ref`` of the pack in ``folder`` is (``inside_tree`` says whether it may be read)."""
+    try:
+        return (folder / ref).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return folder / ref
+
+
+def inside_tree(folder: Path, path: Path) -> bool:
+    """Whether ``path`` (resolved, symlinks followed) lies in the standards tree of the pack in
+    ``folder``: the pack folder's parent and below. A pack reads nothing else."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve().parent)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def pack_files(folder: Path, meta: PackMeta) -> tuple[list[Path], list[Path]]:
@@ -118,10 +133,10 @@ def pack_files(folder: Path, meta: PackMeta) -> tuple[list[Path], list[Path]]:
     rules = [folder / PACK_FILE, *category_files(folder)]
     if meta.vocabulary is not None:
         vocabulary = vocabulary_path(folder, meta.vocabulary)
-        if vocabulary.is_file():
+        if inside_tree(folder, vocabulary) and is_file(vocabulary):
             rules.append(vocabulary)
-    sources = [(folder / ref.file).resolve() for ref in meta.documents.values() if ref.file]
-    return rules, [p for p in dict.fromkeys(sources) if p.is_file()]
+    sources = [vocabulary_path(folder, ref.file) for ref in meta.documents.values() if ref.file]
+    return rules, [p for p in dict.fromkeys(sources) if inside_tree(folder, p) and is_file(p)]
 
 
 def pack_sha256(folder: Path, files: list[Path]) -> str:
@@ -129,6 +144,6 @@ def pack_sha256(folder: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in sorted(files, key=lambda p: p.name):
         digest.update(file.name.encode("utf-8") + b"\0")
-        digest.update(file.read_bytes())
+        digest.update(read_bytes(file, limit=PACK_BYTES_LIMIT))
         digest.update(b"\0")
     return digest.hexdigest()

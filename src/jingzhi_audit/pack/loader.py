@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import PackError
+from ..files import is_file
 from . import cache
 from .compiled import PACK_FILE, Pack, pack_folder
 from .reader import read_pack
@@ -21,7 +22,7 @@ def load_pack(path: Path, *, cached: bool = False) -> Pack:
     """
     if cached:
         folder = pack_folder(path)
-        if (folder / PACK_FILE).is_file():
+        if is_file(folder / PACK_FILE):
             found = cache.read(folder)
             if found is not None:
                 return found

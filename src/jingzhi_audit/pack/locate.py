@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..errors import PackError, Problem
+from ..files import is_dir, is_file
 from .compiled import PACK_FILE
 
 ENV_PATH = "JINGZHI_AUDIT_STANDARDS"
@@ -17,7 +18,7 @@ def standards_dirs() -> list[Path]:
     here = Path(__file__).resolve().parent.parent
     dirs = [Path(p) for p in os.environ.get(ENV_PATH, "").split(os.pathsep) if p]
     dirs += [here / "standards", here.parent.parent / "standards"]  # wheel, then source checkout
-    return [d for d in dirs if d.is_dir()]
+    return [d for d in dirs if is_dir(d)]
 
 
 def bundled_packs() -> dict[str, Path]:
@@ -25,7 +26,7 @@ def bundled_packs() -> dict[str, Path]:
     found: dict[str, Path] = {}
     for base in standards_dirs():
         for folder in sorted(base.iterdir()):
-            if (folder / PACK_FILE).is_file():
+            if is_file(folder / PACK_FILE):
                 found.setdefault(folder.name, folder)
     return found
 
@@ -37,9 +38,9 @@ def resolve_pack(ref: str, *, relative_to: Path | None = None, where: Problem | 
         candidates.append(relative_to / ref)
     candidates.append(Path(ref))
     for candidate in candidates:
-        if (candidate / PACK_FILE).is_file():
+        if is_file(candidate / PACK_FILE):
             return candidate
-        if candidate.name == PACK_FILE and candidate.is_file():
+        if candidate.name == PACK_FILE and is_file(candidate):
             return candidate.parent
     packs = bundled_packs()
     if ref in packs:

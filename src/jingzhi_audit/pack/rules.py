@@ -18,7 +18,7 @@ from ..diagnostics import nearest
 from ..errors import InputError, Problem
 from ..exact import decimal_text
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
-from ..files import display_path, read_text
+from ..files import display_path, is_file, read_text
 from ..yamlio import Document, Loc
 from .compiled import Pack, RawPack, pack_files, pack_sha256
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source, Threshold
@@ -423,7 +423,7 @@ class _Validator:
             if not path.is_relative_to(self.folder.resolve()):
                 self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
                            "原文文件必须位于规则包文件夹之内")
-            elif not path.is_file():
+            elif not is_file(path):
                 self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
                            f"原文文件不存在：{display_path(path)}")
             else:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..result import FLAG_LABELS, REASON_LABELS
 from ..result.district import DistrictSummary
+from ..safe_text import cell_value, csv_value, guard_workbook
 from .district_cycle import (
     CHANGE_HEADER,
     LEDGER_HEADERS,
@@ -62,7 +63,7 @@ def summary_csv(summary: DistrictSummary) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_value(v) for v in row] for row in rows)
     # UTF-8 with BOM: Excel on Chinese Windows opens it as Chinese instead of mojibake.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -85,11 +86,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
             cell.fill = head_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            ws.append(row)
-        for cells in ws.iter_rows(min_row=2):
-            for cell in cells:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text from evidence (a name) is data, never a formula
+            ws.append([cell_value(v) for v in row])
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"
@@ -128,6 +125,7 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
     if summary.cycle is not None and summary.cycle.comparable:  # 与上次评估相比 (the archive, the ledgers)
         sheet("与上次相比", *changes_sheet(summary.cycle), [18, 36, 12, 10, 10, 10, 6, 8, 8, 10, 9, 9])
         sheet("仍未整改最多的条款", *persisting_sheet(summary.cycle), [10, 20])
+    guard_workbook(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..pack.model import RECONSTRUCTED_NOTE
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
 from .wording import basis_tag, flag_summary, notices, percent, place, rating_note, review_lines
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")  # text never starts a line here: no # or - needed
+
 
 def _cell(text: str | None) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no line breaks, no HTML."""
+    """Text from a pack or evidence as data in Markdown: no HTML (``<script>``, ``<img onerror>``),
+    no links or images (``[x](javascript:…)``), no emphasis, no table breaks, no line breaks."""
     if not text:
         return ""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", " ").replace("\n", " "))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", " ").replace("\n", " "))
+    return text
 
 
 def _review(result: Result, add: Callable[[str], None]) -> None:
@@ -47,7 +52,8 @@ def render_markdown(result: Result) -> str:
     add(f"# {_cell(c.name)} 社区评估报告")
     add("")
     add(f"- 地区：{_cell(place(result)) or '—'}")
-    add(f"- 标准：{pack.code or ''} 《{pack.title}》（规则包 {pack.id} {pack.version}）".replace("  ", " "))
+    add(f"- 标准：{_cell(pack.code)} 《{_cell(pack.title)}》（规则包 {_cell(pack.id)} {_cell(pack.version)}）"
+        .replace("  ", " "))
     if pack.provenance == "reconstructed":
         add(f"- 说明：{RECONSTRUCTED_NOTE}。")
     if result.assessed_on:
@@ -65,7 +71,7 @@ def render_markdown(result: Result) -> str:
     add("|---|---:|---:|---:|---:|---:|---|")
     for cat in result.categories:
         flags = "、".join(FLAG_LABELS[f] for f in cat.flags)
-        add(f"| {cat.id} {cat.title} | {cat.points:g} | {cat.applicable:g} | {cat.earned:g} | "
+        add(f"| {_cell(cat.id)} {_cell(cat.title)} | {cat.points:g} | {cat.applicable:g} | {cat.earned:g} | "
             f"{percent(cat.ratio)} | {cat.score_text} | {flags} |")
     add(f"| **合计** | {result.total_points:g} | | | | **{result.total_text}** | |")
     add("")
@@ -75,7 +81,7 @@ def render_markdown(result: Result) -> str:
         add("| 序号 | 条款 | 要求 | 原因 | 失分 | 整改建议 |")
         add("|---:|---|---|---|---:|---|")
         for n, gap in enumerate(result.gaps, 1):
-            add(f"| {n} | {gap.clause} | {_cell(gap.text)}{basis_tag(gap.figure_basis)} | {REASON_LABELS[gap.reason]} | "
+            add(f"| {n} | {_cell(gap.clause)} | {_cell(gap.text)}{basis_tag(gap.figure_basis)} | {REASON_LABELS[gap.reason]} | "
                 f"{gap.points_lost:.2f} | {_cell(gap.guidance)} |")
     else:
         add("全部适用条款均已达标。")
@@ -91,12 +97,12 @@ def render_markdown(result: Result) -> str:
         add("### 不适用条款及理由")
         add("")
         for cl in na:
-            add(f"- {cl.id} {_cell(cl.title or cl.text)}：{_cell(cl.reason)}")
+            add(f"- {_cell(cl.id)} {_cell(cl.title or cl.text)}：{_cell(cl.reason)}")
     add("")
     add("## 条款明细")
     for cat in result.categories:
         add("")
-        add(f"### {cat.id} {cat.title}（{cat.score_text} / {cat.points:g}）")
+        add(f"### {_cell(cat.id)} {_cell(cat.title)}（{cat.score_text} / {cat.points:g}）")
         add("")
         add("| 条款 | 要求 | 状态 | 分值 | 得分 | 标记 |")
         add("|---|---|---|---:|---:|---|")
@@ -104,7 +110,7 @@ def render_markdown(result: Result) -> str:
             if cl.category != cat.id:
                 continue
             flags = "、".join(FLAG_LABELS[f] for f in cl.flags if f != "verified")
-            add(f"| {cl.id} | {_cell(cl.text)}{basis_tag(cl.figure_basis)} | {STATUS_LABELS[cl.status]} | {cl.points:g} | "
+            add(f"| {_cell(cl.id)} | {_cell(cl.text)}{basis_tag(cl.figure_basis)} | {STATUS_LABELS[cl.status]} | {cl.points:g} | "
                 f"{'—' if cl.status == 'na' else f'{cl.earned:g}'} | {flags} |")
     add("")
     add("---")

@@ -6,6 +6,7 @@ import json
 from xml.etree import ElementTree as ET
 
 from ..result.validation import TargetReport
+from ..safe_text import for_xml
 
 
 def render_text(reports: list[TargetReport]) -> str:
@@ -76,4 +77,5 @@ def render_junit(reports: list[TargetReport]) -> str:
     suites.set("tests", str(total_tests))
     suites.set("failures", str(total_failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    # a message may quote a value holding a control character, which no XML file may contain
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + for_xml(ET.tostring(suites, encoding="unicode")) + "\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..compare.crosswalk import CROSSWALK_FOLDER
 from ..errors import Problem
-from ..files import display_path
+from ..files import display_path, is_dir, is_file
 from ..pack.compiled import PACK_FILE, VOCABULARY_FILE
 from ..result.validation import TargetReport
 from .evidence import validate_evidence
@@ -57,15 +57,15 @@ def validate_paths(paths: Iterable[Path]) -> list[TargetReport]:
 
 
 def _targets(path: Path) -> list[tuple[str, Path]]:
-    if path.is_dir():
-        if (path / PACK_FILE).is_file():
+    if is_dir(path):
+        if is_file(path / PACK_FILE):
             return [("pack", path)]
         if path.name == CROSSWALK_FOLDER:
             return [("crosswalk", p) for p in sorted(path.glob("*.y*ml"))] or [("missing", path)]
         packs = sorted(p.parent for p in path.glob(f"*/{PACK_FILE}"))
         if packs:  # a folder of packs (standards/): the vocabulary and crosswalks beside them too
             targets = [("pack", p) for p in packs]
-            if (path / VOCABULARY_FILE).is_file():
+            if is_file(path / VOCABULARY_FILE):
                 targets.insert(0, ("vocabulary", path / VOCABULARY_FILE))
             targets += [("crosswalk", p) for p in sorted((path / CROSSWALK_FOLDER).glob("*.y*ml"))]
             return targets
@@ -73,7 +73,7 @@ def _targets(path: Path) -> list[tuple[str, Path]]:
         return [("file", p) for p in files] or [("missing", path)]
     if not path.exists():
         return [("missing", path)]
-    if path.name == PACK_FILE or (path.parent / PACK_FILE).is_file():
+    if path.name == PACK_FILE or is_file(path.parent / PACK_FILE):
         return [("pack", path.parent)]
     if path.parent.name == CROSSWALK_FOLDER and path.suffix in (".yaml", ".yml"):
         return [("crosswalk", path)]
