@@ -113,3 +113,21 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
                                   "a:\n  - 要求：每月一次\n"])
 def test_a_full_width_colon_inside_a_text_is_fine(tmp_path: Path, text: str) -> None:
     assert yamlio.load(write(tmp_path, text)).data
+
+
+def test_nest_is_the_inverse_of_flatten_and_names_a_conflict() -> None:
+    """One function nests dotted fact names (evidence files, workbooks, templates, schemas)."""
+    import pytest
+
+    from jingzhi_audit.evidence.facts import NestError, flatten, nest
+
+    flat = {"households": 1, "satisfaction.facilities": 0.9, "satisfaction.sample_size": 200, "a.b.c": True}
+    tree = nest(flat)
+    assert tree == {"households": 1, "satisfaction": {"facilities": 0.9, "sample_size": 200}, "a": {"b": {"c": True}}}
+    assert {name: value for name, (_, value) in flatten(tree).items()} == flat
+    with pytest.raises(NestError) as group_then_value:
+        nest({"satisfaction.facilities": 0.9, "satisfaction": 1})
+    assert group_then_value.value.name == "satisfaction"
+    with pytest.raises(NestError) as value_then_group:
+        nest({"satisfaction": 1, "satisfaction.facilities": 0.9})
+    assert value_then_group.value.name == "satisfaction.facilities"

@@ -39,14 +39,34 @@ def flatten(facts: dict[str, Any], prefix: str = "") -> dict[str, tuple[tuple[st
     return out
 
 
+class NestError(ValueError):
+    """Two dotted names disagree: one uses as a group what the other names as a value."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """The inverse of ``flatten``: ``{"satisfaction.facilities": 0.9}`` → ``{satisfaction: {facilities: 0.9}}``."""
+    """The inverse of ``flatten``: ``{"satisfaction.facilities": 0.9}`` → ``{satisfaction: {facilities: 0.9}}``.
+
+    The one place dotted fact names become nested groups (evidence files, workbooks, templates,
+    schemas); groups keep the order of their first name. ``NestError`` names a conflicting name.
+    """
     out: dict[str, Any] = {}
+    made: set[int] = set()  # the group dicts made here (a value is never one of them)
     for name, value in flat.items():
         node = out
         *groups, leaf = name.split(".")
         for group in groups:
-            node = node.setdefault(group, {})
+            if group not in node:
+                node[group] = {}
+                made.add(id(node[group]))
+            elif id(node[group]) not in made:  # a value where this name needs a group
+                raise NestError(name)
+            node = node[group]
+        if leaf in node and id(node[leaf]) in made:  # a group where this name is a value
+            raise NestError(name)
         node[leaf] = value
     return out
 

@@ -19,7 +19,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from ..exact import decimal_text
-from .facts import _FALSE, _TRUE
+from .facts import _FALSE, _TRUE, nest
 from .model import STATUS_WORDS, Attachment, ClauseEntry, Community, EvidenceFile
 
 if TYPE_CHECKING:
@@ -205,16 +205,13 @@ def _closed(described: dict[str, str]) -> dict[str, Any]:
 
 
 def _facts_schema(pack: Pack) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
-    for name, fact in pack.facts.items():  # the whole vocabulary: one evidence file serves every pack
-        node = root
-        *groups, leaf = name.split(".")
-        for group in groups:
-            child = node["properties"].setdefault(group, _nullable(
-                {"type": "object", "additionalProperties": False, "properties": {}}))
-            node = child["anyOf"][0]
-        node["properties"][leaf] = fact_schema(fact)
-    return root
+    # the whole vocabulary: one evidence file serves every pack; groups nested by facts.nest
+    def group(tree: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "additionalProperties": False, "properties": {
+            key: _nullable(group(sub)) if isinstance(sub, dict) else fact_schema(pack.facts[sub])
+            for key, sub in tree.items()}}
+
+    return group(nest({name: name for name in pack.facts}))
 
 
 def fact_schema(fact: FactDef) -> dict[str, Any]:

@@ -177,21 +177,19 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
 def _facts(pack: Pack, lines: list[str], values: dict[str, Any] | None = None) -> None:
     """Facts as nested YAML: ``satisfaction.facilities`` under ``satisfaction:``; with ``values``
     (an evidence file's facts), filled in, and facts the pack does not use kept at the end."""
-    from .facts import flatten
+    from .facts import flatten, nest
 
     given = {name: value for name, (_, value) in flatten(values or {}).items()}
-    opened: list[str] = []
-    for name in pack.facts_to_fill(given):
-        fact = pack.facts.get(name)
-        parts = name.split(".")
-        groups, leaf = parts[:-1], parts[-1]
-        common = 0
-        while common < min(len(opened), len(groups)) and opened[common] == groups[common]:
-            common += 1
-        opened = opened[:common]
-        for depth in range(common, len(groups)):
-            lines.append(f"{'  ' * (depth + 1)}{groups[depth]}:")
-            opened.append(groups[depth])
-        indent = "  " * (len(groups) + 1)
-        comment = _fact_comment(fact) if fact is not None else "本规则包未使用的数据项"
-        lines.append(_commented(f"{indent}{leaf}: {_scalar(given.get(name))}", comment, 35))
+
+    def write(tree: dict[str, Any], depth: int) -> None:
+        indent = "  " * depth
+        for key, sub in tree.items():
+            if isinstance(sub, dict):  # a group: satisfaction:
+                lines.append(f"{indent}{key}:")
+                write(sub, depth + 1)
+                continue
+            fact = pack.facts.get(sub)
+            comment = _fact_comment(fact) if fact is not None else "本规则包未使用的数据项"
+            lines.append(_commented(f"{indent}{key}: {_scalar(given.get(sub))}", comment, 35))
+
+    write(nest({name: name for name in pack.facts_to_fill(given)}), 1)

@@ -21,6 +21,7 @@ from ..diagnostics import validation_problems
 from ..errors import EvidenceError, InputError, Problem, Severity
 from ..files import display_path, read_bytes
 from ..yamlio import MAX_TEXT, Loc, deepest, number_problem
+from .facts import NestError, nest
 from .model import EvidenceFile, status_of
 from .source import Source
 from .workbook_layout import (
@@ -187,6 +188,8 @@ def _info(ws: Any, locator: XlsxLocator, problems: list[Problem]) -> dict[str, A
         problems.append(Problem(locator.name, None, f"{INFO}!A1", f"{HEADER_CHANGED}：找不到“名称（勿改）”或“填写内容”列"))
         return {}
     data: dict[str, Any] = {"community": {}, "facts": {}}
+    facts: dict[str, Any] = {}
+    fact_rows: dict[str, int] = {}
     for row in range(2, ws.max_row + 1):
         key = _text(ws.cell(row=row, column=columns["key"]).value)
         if not key:
@@ -202,18 +205,15 @@ def _info(ws: Any, locator: XlsxLocator, problems: list[Problem]) -> dict[str, A
         elif head == "period" and tail in ("from", "to"):
             loc = ("period", tail)
             data.setdefault("period", {})[tail] = value
-        else:  # a fact, by its dotted name
-            parts = tuple(key.split("."))
-            loc = ("facts", *parts)
-            node = data["facts"]
-            for part in parts[:-1]:
-                node = node.setdefault(part, {})
-                if not isinstance(node, dict):
-                    problems.append(Problem(locator.name, None, f"{INFO}!D{row}", f"名称「{key}」与其他数据项冲突"))
-                    break
-            else:
-                node[parts[-1]] = value
+        else:  # a fact, by its dotted name (nested below, once, by facts.nest)
+            loc = ("facts", *key.split("."))
+            facts[key] = value
+            fact_rows[key] = row
         locator.place(loc, INFO, columns["value"], row)
+    try:
+        data["facts"] = nest(facts)
+    except NestError as exc:
+        problems.append(Problem(locator.name, None, f"{INFO}!D{fact_rows[exc.name]}", f"名称「{exc.name}」与其他数据项冲突"))
     if "period" in data and all(v is None for v in data["period"].values()):
         del data["period"]  # both dates blank: no period, as in a YAML file without one
     return data
