@@ -1,0 +1,116 @@
+"""Scores and the district view, by the CLI's own engine: ``api.assess`` on a community's folder
+(with its review beside it, exactly as ``audit score`` finds it) and ``batch.summary.summarize``
+over ``result.district.row_from_result`` rows. Nothing here re-computes a figure.
+
+Results are cached by the evidence and review files' modification stamps, so a page view after
+no change does not re-score.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AuditError
+from ..result import Result
+from ..result.district import CommunityRow, DistrictSummary, FailedFile, row_from_result
+from .folders import EVIDENCE, REVIEW
+
+_cache: dict[str, tuple[tuple[int, ...], Result]] = {}
+_cache_lock = threading.Lock()
+
+
+def _stamp(folder: Path) -> tuple[int, ...]:
+    stamp: list[int] = []
+    for name in (EVIDENCE, REVIEW):
+        try:
+            st = (folder / name).stat()
+            stamp += [st.st_mtime_ns, st.st_size, st.st_ino]
+        except FileNotFoundError:
+            stamp += [0, 0, 0]
+    return tuple(stamp)
+
+
+def assess_folder(folder: Path) -> Result:
+    """``audit score`` of the community's ``community.yaml`` (with its review when there is one)."""
+    from ..api import assess
+
+    key = str(folder)
+    stamp = _stamp(folder)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    result = assess(folder / EVIDENCE)
+    with _cache_lock:
+        _cache[key] = (stamp, result)
+    return result
+
+
+def forget(folder: Path) -> None:
+    """Drop a folder's cached result (after a write)."""
+    with _cache_lock:
+        _cache.pop(str(folder), None)
+
+
+@dataclass
+class District:
+    """What the dashboard shows: the summary, each community's row, and each one's code."""
+
+    summary: DistrictSummary
+    rows: dict[str, CommunityRow]  # code → row
+    results: dict[str, Result]
+
+
+def communities(data_dir: Path) -> list[str]:
+    """The codes of every community folder in the data directory."""
+    root = data_dir / "communities"
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / EVIDENCE).is_file())
+
+
+def district_of(folder: Path) -> str | None:
+    """The district a community's evidence file names."""
+    try:
+        return assess_folder(folder).community.district
+    except AuditError:
+        from ..evidence.source import read_yaml
+
+        try:
+            return read_yaml(folder / EVIDENCE).data.community.district
+        except AuditError:
+            return None
+
+
+def district(data_dir: Path, name: str | None, *, generated_at: str) -> District:
+    """The district summary of every community in ``name`` (all of them for None)."""
+    from ..batch.summary import summarize
+
+    rows: dict[str, CommunityRow] = {}
+    results: dict[str, Result] = {}
+    failed: list[FailedFile] = []
+    for code in communities(data_dir):
+        folder = data_dir / "communities" / code
+        try:
+            result = assess_folder(folder)
+        except AuditError as exc:
+            if name is None or district_of(folder) == name:
+                failed.append(FailedFile(path=code, errors=[str(exc)]))
+            continue
+        if name is not None and result.community.district != name:
+            continue
+        results[code] = result
+        rows[code] = row_from_result(result, code, {})
+    if results:
+        info = next(iter(results.values())).pack
+    else:
+        from ..scoring.plan import pack_info
+        from .folders import default_pack
+
+        info = pack_info(default_pack())
+    summary = summarize(list(rows.values()), failed, source=name or "全部", pack=info.id, pack_title=info.title,
+                        bands=info.ratings, generated_at=generated_at)
+    return District(summary, rows, results)
+
