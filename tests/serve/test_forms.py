@@ -113,7 +113,7 @@ def test_upload_is_stored_by_sha256_and_served_only_as_an_attachment(client: Any
     assert got.content == content
     assert got.headers["content-disposition"].startswith("attachment;")
     assert got.headers["x-content-type-options"] == "nosniff"
-    assert client.get(f"/c/jy002/files/..%2F..%2Fcommunity.yaml").status_code == 404
+    assert client.get("/c/jy002/files/..%2F..%2Fcommunity.yaml").status_code == 404
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -1,5 +1,6 @@
-"""Scores and the district view, by the CLI's own engine: ``api.assess`` on a community's folder
-(with its review beside it, exactly as ``audit score`` finds it) and ``batch.summary.summarize``
+"""Scores and the district view, by the CLI's own engine: ``review.service.assess_reviewed`` (the
+steps of ``api.assess``: load, score, the review beside the file) on a community's folder,
+exactly as ``audit score`` grades it, and ``batch.summary.summarize``
 over ``result.district.row_from_result`` rows. Nothing here re-computes a figure.
 
 Results are cached by the evidence and review files' modification stamps, so a page view after
@@ -34,7 +35,8 @@ def _stamp(folder: Path) -> tuple[int, ...]:
 
 def assess_folder(folder: Path) -> Result:
     """``audit score`` of the community's ``community.yaml`` (with its review when there is one)."""
-    from ..api import assess
+    from ..clock import now_iso
+    from ..review.service import assess_reviewed  # what api.assess (audit score) runs
 
     key = str(folder)
     stamp = _stamp(folder)
@@ -42,7 +44,7 @@ def assess_folder(folder: Path) -> Result:
         hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    result = assess(folder / EVIDENCE)
+    result = assess_reviewed(folder / EVIDENCE, generated_at=now_iso())
     with _cache_lock:
         _cache[key] = (stamp, result)
     return result

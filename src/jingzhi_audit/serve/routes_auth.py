@@ -13,7 +13,16 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .security import PRE_COOKIE, SESSION_COOKIE, Ctx, csrf_ok, guard, login_keys, read_form, set_cookie
+from .security import (
+    PRE_COOKIE,
+    SESSION_COOKIE,
+    Ctx,
+    csrf_ok,
+    guard,
+    login_keys,
+    read_form,
+    set_cookie,
+)
 
 
 async def healthz(request: Request) -> Response:

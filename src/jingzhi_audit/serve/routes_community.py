@@ -26,7 +26,7 @@ VIEWERS = ("community", "inspector", "admin")
 def download(data: bytes | str, filename: str, media_type: str) -> Response:
     """A file sent only as an attachment (never shown inline), with a Chinese file name."""
     body = data.encode() if isinstance(data, str) else data
-    fallback = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in filename)
+    fallback = "".join(c if (c.isascii() and c.isalnum()) or c in "._-" else "_" for c in filename)
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return Response(body, media_type=media_type, headers={"content-disposition": disposition})
 
@@ -128,7 +128,7 @@ def stored_file(ctx: Ctx) -> Response:
     if found is None:
         return ctx.app.refuse(ctx.request, 404, "没有这个文件")
     path, media_type = found
-    pack, data = folders.read_evidence(folder / folders.EVIDENCE)
+    _, data = folders.read_evidence(folder / folders.EVIDENCE)
     original = next((item.note for entry in data.clauses.values() if entry for item in entry.evidence
                      if item.path == f"files/{path.name}" and item.note), path.name)
     return download(read_bytes(path, limit=folders.UPLOAD_LIMIT), original, media_type)

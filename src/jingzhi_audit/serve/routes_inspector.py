@@ -40,7 +40,7 @@ def _heat(ratio: float | None) -> str:
 def _last_year(history: list[dict[str, Any]], year: str) -> float | None:
     for event in history:  # newest first
         if str(event["at"])[:4] < year and event["total"] is not None:
-            return float(event["total"])  # type: ignore[arg-type]
+            return float(event["total"])
     return None
 
 
@@ -110,7 +110,7 @@ def _write_review(ctx: Ctx, update: Any) -> Response:
     from ..evidence.loader import load_evidence
     from ..files import write_text_atomic
     from ..review.load import check_review, read_review
-    from ..review.model import ReviewFile, Reviewer
+    from ..review.model import Reviewer, ReviewFile
     from ..review.source import ReviewSource
     from ..review.template import new_review, render_review
 
@@ -168,7 +168,7 @@ def review_clause(ctx: Ctx) -> Response:
 @guard(*INSPECTORS, community=True)
 def sign(ctx: Ctx) -> Response:
     """POST /c/{code}/sign: seal the review (``audit review sign``) and end the submission lock."""
-    from ..api import sign_review
+    from ..review.service import sign_review  # what api.sign_review (audit review sign) runs
 
     folder = ctx.app.folder(ctx.code)
     with folders.community_lock(folder):

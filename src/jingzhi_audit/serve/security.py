@@ -207,4 +207,4 @@ def login_keys(request: Request, name: str) -> list[str]:
 
 def store_of(request: Request) -> Store:
     """The app's store."""
-    return request.app.state.web.store  # type: ignore[no-any-return]
+    return request.app.state.web.store
