@@ -12,18 +12,24 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import AuditError
+from ..evidence.model import EvidenceFile
+from ..pack import Pack
 from ..result import Result
 from ..result.district import CommunityRow, DistrictSummary, FailedFile, row_from_result
 from .folders import EVIDENCE, REVIEW
 
 _cache: dict[str, tuple[tuple[int, ...], Result]] = {}
 _cache_lock = threading.Lock()
+_generation: dict[str, int] = {}  # bumped by every write of the app: two writes within one clock
+# tick with equal sizes (and a reused inode) would otherwise share a stamp
 
 
 def _stamp(folder: Path) -> tuple[int, ...]:
-    stamp: list[int] = []
+    with _cache_lock:
+        stamp: list[int] = [_generation.get(str(folder), 0)]
     for name in (EVIDENCE, REVIEW):
         try:
             st = (folder / name).stat()
@@ -50,10 +56,32 @@ def assess_folder(folder: Path) -> Result:
     return result
 
 
-def forget(folder: Path) -> None:
-    """Drop a folder's cached result (after a write)."""
+_data: dict[str, tuple[tuple[int, ...], Any]] = {}
+
+
+def evidence_of(folder: Path) -> tuple[Pack, EvidenceFile]:
+    """The pack and evidence data of the folder's ``community.yaml`` (the CLI's loader), cached by
+    the same stamps (a page view does not re-read an unchanged file)."""
+    from .folders import read_evidence
+
+    key = str(folder)
+    stamp = _stamp(folder)
     with _cache_lock:
+        hit = _data.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]  # type: ignore[no-any-return]
+    found = read_evidence(folder / EVIDENCE)
+    with _cache_lock:
+        _data[key] = (stamp, found)
+    return found
+
+
+def forget(folder: Path) -> None:
+    """Drop a folder's cached result and data (after a write)."""
+    with _cache_lock:
+        _generation[str(folder)] = _generation.get(str(folder), 0) + 1
         _cache.pop(str(folder), None)
+        _data.pop(str(folder), None)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ..clock import now_iso
 from ..errors import AuditError
 from . import folders
-from .grading import assess_folder, forget
+from .grading import assess_folder, evidence_of, forget
 from .security import Ctx, guard
 
 EDITORS = ("community", "admin")
@@ -46,7 +46,7 @@ def form_page(ctx: Ctx, *, problems: list[Any] | None = None, status: int = 200,
     folder = ctx.app.folder(ctx.code)
     if not (folder / folders.EVIDENCE).is_file():
         return ctx.app.refuse(ctx.request, 404, "这个社区还没有评估证据")
-    pack, data = folders.read_evidence(folder / folders.EVIDENCE)
+    pack, data = evidence_of(folder)
     result = assess_folder(folder)
     given = {name: value for name, (_, value) in flatten(data.facts).items()}
     facts = [(name, pack.facts[name], _display(given.get(name))) for name in pack.used_facts()]
@@ -72,7 +72,7 @@ def _save(ctx: Ctx, change: Any, action: str, focus: str) -> Response:
     with folders.community_lock(folder):
         if ctx.app.store.locked(ctx.code):
             return ctx.app.refuse(ctx.request, 409, "自评已提交复核，不能再修改；如需修改请联系复核人员退回")
-        pack, data = folders.read_evidence(path)
+        pack, data = evidence_of(folder)
         try:
             new = change(pack, data)
         except folders.FormProblems as exc:
