@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from ..diagnostics import validation_problems
 from ..errors import AuditError, Problem, Severity
-from ..evidence.loader import check_against_pack, load_evidence
+from ..evidence.loader import PackMemo, check_against_pack, load_evidence
 from ..evidence.model import EvidenceFile
 from ..files import write_bytes_atomic, write_text_atomic
 from ..pack import Pack, load_pack, resolve_pack
@@ -34,6 +34,7 @@ ALLOWED = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg
            ".csv": "text/csv", ".txt": "text/plain", ".md": "text/markdown"}
 _MAGIC = {".pdf": (b"%PDF",), ".png": (b"\x89PNG",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
           ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",)}
+PACKS = PackMemo()  # one Pack per pack folder for the server's life (restart after changing a pack)
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -97,7 +98,7 @@ def write_evidence(path: Path, pack: Pack, data: EvidenceFile) -> None:
 
 def read_evidence(path: Path) -> tuple[Pack, EvidenceFile]:
     """The pack and the evidence data of a community's file (checked by the CLI's loader)."""
-    pack, evidence = load_evidence(path)
+    pack, evidence = load_evidence(path, pack_loader=PACKS)
     return pack, evidence.data
 
 

@@ -19,7 +19,7 @@ from ..evidence.model import EvidenceFile
 from ..pack import Pack
 from ..result import Result
 from ..result.district import CommunityRow, DistrictSummary, FailedFile, row_from_result
-from .folders import EVIDENCE, REVIEW
+from .folders import EVIDENCE, PACKS, REVIEW
 
 _cache: dict[str, tuple[tuple[int, ...], Result]] = {}
 _cache_lock = threading.Lock()
@@ -50,7 +50,7 @@ def assess_folder(folder: Path) -> Result:
         hit = _cache.get(key)
     if hit is not None and hit[0] == stamp:
         return hit[1]
-    result = assess_reviewed(folder / EVIDENCE, generated_at=now_iso())
+    result = assess_reviewed(folder / EVIDENCE, generated_at=now_iso(), pack_loader=PACKS)
     with _cache_lock:
         _cache[key] = (stamp, result)
     return result
@@ -69,7 +69,7 @@ def evidence_of(folder: Path) -> tuple[Pack, EvidenceFile]:
     with _cache_lock:
         hit = _data.get(key)
     if hit is not None and hit[0] == stamp:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     found = read_evidence(folder / EVIDENCE)
     with _cache_lock:
         _data[key] = (stamp, found)
