@@ -91,8 +91,8 @@ def evidence_for(pack: Pack, i: int, rng: random.Random) -> tuple[dict, float]:
         if status != "未达标" and rng.random() < 0.97:
             entry["evidence"] = [f"files/{rng.choice(EVIDENCE_FILES)}"] if rng.random() < 0.8 else \
                 [{"paper": f"{clause.title or cid}台账"}]
-        if status == "部分达标" and clause.criteria and rng.random() < 0.5:
-            entry["criteria_met"] = [clause.criteria[0].id]
+        if status == "部分达标" and clause.criteria:  # partial with criteria names the ones met (k/n)
+            entry["criteria_met"] = [c.id for c in clause.criteria[:1 + (rng.random() < 0.5)]]
         if rng.random() < 0.1:
             entry["note"] = "已列入年度整改计划"
         clauses[cid] = entry

@@ -12,6 +12,8 @@ of repeated runs (the machine's noise is reported as min–max). Names:
   batch     ``audit batch`` on a synthetic district of 338 communities without PDFs on 2 cores
             (target ≤ 10 s), its re-run, and a district with PDFs (target ≤ 1 s per community,
             memory flat: the process tree's memory is sampled every 0.5 s).
+  cycle     the archive (benchmarks/cycle.py): batch of 338 with and without recording (target
+            ≤ +10 %), and the district history query over 10 years × 338 (target < 0.2 s).
 """
 
 from __future__ import annotations
@@ -81,8 +83,7 @@ def bench_cold(runs: int) -> dict[str, float]:
 
 def bench_scoring(count: int) -> dict[str, float]:
     from jingzhi_audit.evidence.loader import PackMemo, load_evidence
-    from jingzhi_audit.scoring.engine import score
-
+    from jingzhi_audit.scoring import score
     paths = district(count)
     memo = PackMemo()
     start = time.perf_counter()
@@ -190,11 +191,18 @@ def bench_batch(count: int, pdf_count: int) -> dict[str, float]:
     return out
 
 
+def bench_cycle(count: int) -> dict[str, float]:
+    from cycle import bench_history, bench_recording  # benchmarks/cycle.py
+
+    return {**bench_recording(count, 5), **bench_history(count, 10, 21)}
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], object]] = {
     "cold": lambda a: bench_cold(a.runs),
     "scoring": lambda a: bench_scoring(a.files),
     "pdf": lambda a: bench_pdf(a.runs),
     "batch": lambda a: bench_batch(a.district, a.pdf_district),
+    "cycle": lambda a: bench_cycle(a.district),
 }
 
 

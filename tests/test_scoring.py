@@ -77,9 +77,9 @@ def test_the_worked_example(tmp_path: Path) -> None:
 
 
 def test_partial_without_criteria_earns_the_pack_partial_credit(tmp_path: Path) -> None:
-    clauses = dict(ALL_MET, **{"1.1.1": {"status": "partial", "evidence": EV}})
+    clauses = dict(ALL_MET, **{"1.2.1": {"status": "partial", "evidence": EV}})  # 1.2.1 has no criteria
     r = run(tmp_path, clauses, GOOD_FACTS)
-    assert clause(r, "1.1.1").credit == 0.5
+    assert clause(r, "1.2.1").credit == 0.5
     assert r.categories[0].score == 5.0  # (6 - 1) / 6 × 6
     assert (r.total, r.rating.id) == (9.0, "excellent")
 

@@ -262,6 +262,38 @@ def render(registry: dict[str, Any], name: str, value: Any) -> str | bytes:
     return data
 
 
+# -- the assessment cycle ------------------------------------------------------------------------------
+def record(result: Result, archive: str) -> Any:
+    """``audit score --archive``: record a result; the outcome carries the comparison with the last one."""
+    from .cycle.service import record_command
+
+    return record_command(result, archive)
+
+
+def diff(sides: Sequence[Path], *, archive: str | None = None, community: str | None = None,
+         standard: str | None = None, plan: Path | None = None) -> Any:
+    """``audit diff``: two results, evidence files or archived assessments compared, a ledger checked."""
+    from .cycle.service import diff_command
+
+    return diff_command(list(sides), archive=archive, community=community, standard=standard, plan=plan)
+
+
+def history(archive: str | None, community: str | None = None, district: str | None = None) -> Any:
+    """``audit history``: a community's archived assessments, or the district's latest changes."""
+    from .cycle.service import history_command
+
+    if archive is None:
+        raise UsageError("请用 --archive 指定评估归档，如 audit history --archive reports/环翠区/archive.sqlite")
+    return history_command(archive, community, district)
+
+
+def plan(result_file: Path, output: Path, *, force: bool = False) -> int:
+    """``audit plan``: the 整改台账 workbook of a result; returns its number of rows."""
+    from .cycle.service import plan_command
+
+    return plan_command(result_file, output, force=force)
+
+
 # -- serve (the web app) -----------------------------------------------------------------------------
 DEFAULT_DATA = Path("jingzhi-data")
 

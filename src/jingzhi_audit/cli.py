@@ -20,10 +20,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from . import __version__
+from .cli_text import ZhCommand, ZhGroup
 from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
 from .files import protect_user_file, refuse_input
 from .render.registry import (
     COMPARE_FORMATS,
+    DIFF_FORMATS,
+    HISTORY_FORMATS,
     REPORT_FORMATS,
     RESULT_FORMATS,
     VALIDATE_FORMATS,
@@ -39,7 +42,8 @@ app = typer.Typer(
     name="audit",
     help="精致幸福社区建设规范（DB3710/T 177-2022）社区自评与区域评估工具。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # audit --install-completion / --show-completion
+    cls=ZhGroup,  # Chinese help and usage errors (cli_text)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -69,6 +73,13 @@ def _echo(text: str) -> None:
     sys.stdout.flush()
 
 
+def _console_width() -> int:
+    """The terminal's width (80 when piped, as rich decides; ``COLUMNS`` overrides)."""
+    from rich.console import Console
+
+    return Console().width
+
+
 def _print(view: RenderableType) -> None:
     from rich.console import Console
 
@@ -80,6 +91,11 @@ def _boundary() -> Iterator[None]:
     try:
         yield
     except AuditError as exc:
+        if isinstance(exc, UsageError):  # as click shows its own: the usage line and the help hint first
+            from .cli_text import current_usage
+
+            for line in current_usage():
+                _stderr(line)
         _stderr(f"错误：{exc.message}" if "\n" not in exc.message else f"错误：\n{exc.message}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
@@ -99,7 +115,7 @@ def command(func: F) -> F:
         with _boundary():
             return func(*args, **kwargs)
 
-    return app.command()(wrapper)  # type: ignore[return-value]
+    return app.command(cls=ZhCommand)(wrapper)  # type: ignore[return-value]
 
 
 def _version(value: bool) -> None:
@@ -147,7 +163,7 @@ def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: P
         if renderer.binary:
             raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
         if renderer.view is not None:
-            _print(renderer.view(value))
+            _print(renderer.view(value, _console_width()))
         else:
             _echo(str(renderer.render(value)))
         return
@@ -235,16 +251,36 @@ def score(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件而不是终端。")] = None,
     fail_under: Annotated[float | None, typer.Option("--fail-under", help="总分低于此值时退出码为 1（供 CI 使用）。")] = None,
     review: Annotated[Path | None, typer.Option("--review", "-r", help="复核文件；默认自动使用证据文件旁的 <名称>.review.yaml。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="把结果记入评估归档（SQLite 文件路径或 postgresql:// 地址）；报告附「与上次评估相比」。")] = None,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告；有复核文件时同时给出复核后得分。"""
     from .api import assess
 
     renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
     result = assess(file, standard=standard, review=review)
+    history = _record(result, archive) if archive is not None else None
+    if history is not None:
+        from .render.registry import with_history
+
+        renderer = with_history(renderer, history)  # the gap report gains 「与上次评估相比」
     _emit(renderer, result, output, source=file, what="输入的证据文件")
     if fail_under is not None and result.total < fail_under:
         _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
         raise typer.Exit(EXIT_INVALID)
+
+
+def _record(result: Any, archive: str) -> Any:
+    """Record a score in the archive (``--archive``); the comparison with the previous assessment."""
+    from .api import record
+
+    outcome = record(result, archive)
+    for warning in outcome.warnings:
+        _stderr(f"注意：{warning}")
+    done = "已记入归档" if outcome.created else "归档中已有这份证据的评估，未重复记录"
+    change = outcome.history
+    moved = f"；与上次（{change.previous_on}，{change.previous_total_text}）相比 {change.total_change:+.1f}" if change else ""
+    _stderr(f"{done} {outcome.archive}{moved}")
+    return change
 
 
 @command
@@ -269,6 +305,8 @@ def batch(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数；默认为 CPU 核数。")] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="是否为每个社区生成 PDF 差距报告，并生成全区 PDF 汇总。")] = False,
     force: Annotated[bool, typer.Option("--force", help="全部重新评分（默认跳过证据、佐证和规则包均未改动的社区）。")] = False,
+    archive: Annotated[str | None, typer.Option("--archive", help="记入此评估归档（SQLite 文件或 postgresql:// 地址）；默认 <输出文件夹>/archive.sqlite。")] = None,
+    no_archive: Annotated[bool, typer.Option("--no-archive", help="不记入评估归档。")] = False,
 ) -> None:
     """为一个区（市）的全部社区评分，并生成全区汇总（终端、JSON、CSV、Excel，及可选的 PDF）。"""
     from rich.console import Console
@@ -287,8 +325,11 @@ def batch(
     from .render.district_text import summary_view
 
     out = output if output is not None else Path("reports") / (source.resolve().name or "batch")
+    if archive is not None and no_archive:
+        raise UsageError("--archive 与 --no-archive 不能同时使用")
+    recording = None if no_archive else (archive or str(out / "archive.sqlite"))
     options = BatchOptions(source=source, out=out, standard=standard, jobs=jobs or default_jobs(), pdf=pdf,
-                           force=force, generated_at=now_iso())
+                           force=force, generated_at=now_iso(), archive=recording)
     tasks = plan_batch(options)
     err = Console(stderr=True, highlight=False)
     progress = Progress(TextColumn("评分"), BarColumn(), MofNCompleteColumn(), TextColumn("无法评分 {task.fields[failed]}"),
@@ -303,8 +344,16 @@ def batch(
             progress.update(bar, advance=1, failed=failures)
 
         done = run_batch(options, tasks, advance)
-    _print(summary_view(done.summary, [display_path(p) for p in done.written]))
-    _stderr(f"本次评分 {done.graded} 个，未改动而跳过 {done.skipped} 个；各社区结果在 {display_path(out / 'communities')}。")
+    _print(summary_view(done.summary, [display_path(p) for p in done.written], _console_width()))
+    # "processed" counts the files that could not be graded too: graded + failed = processed + skipped
+    _stderr(f"本次重新处理 {done.graded} 个，未改动而跳过 {done.skipped} 个（共 {done.summary.files} 个证据文件）；"
+            f"各社区结果在 {display_path(out / 'communities')}。")
+    cycle = done.summary.cycle
+    if cycle is not None:
+        for warning in cycle.warnings:
+            _stderr(f"注意：{warning}")
+        if cycle.archive:
+            _stderr(f"已记入评估归档 {cycle.archive}")
     raise typer.Exit(EXIT_INVALID if done.summary.failed else 0)
 
 
@@ -422,6 +471,57 @@ def verify(
     _echo(f"✗ {report.result}：结果生成后有 {len(report.changes)} 处改动：\n"
           + "".join(f"  - {change}\n" for change in report.changes))
     raise typer.Exit(EXIT_INVALID)
+
+
+# -- the assessment cycle: diff, history, plan ---------------------------------------------------
+DiffFormat = StrEnum("DiffFormat", [(n, n) for n in DIFF_FORMATS])  # type: ignore[misc]
+HistoryFormat = StrEnum("HistoryFormat", [(n, n) for n in HISTORY_FORMATS])  # type: ignore[misc]
+
+
+@command
+def diff(
+    sides: Annotated[list[Path] | None, typer.Argument(metavar="[PREVIOUS CURRENT]", help="上次与本次：结果 JSON 或证据文件；用 --archive 时可给两次评估的编号或日期。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="评估归档（SQLite 文件或 postgresql:// 地址）。")] = None,
+    community: Annotated[str | None, typer.Option("--community", help="归档中的社区：社区代码、归档编号或名称；默认比较最近两次。")] = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="上次的整改台账（audit plan 生成并填写的 .xlsx），逐项核对。")] = None,
+    standard: Annotated[str | None, typer.Option("--standard", "-s", help="为证据文件评分时使用的规则包。")] = None,
+    format: Annotated[DiffFormat | None, typer.Option("--format", "-f", help="输出格式。")] = None,
+) -> None:
+    """比较同一社区的两次评估：总分与等级变化、各类变化，已整改、退步、仍未整改与新增的条款。"""
+    from .api import diff as run
+
+    outcome = run(list(sides or []), archive=archive, community=community, standard=standard, plan=plan)
+    for warning in outcome.warnings:
+        _stderr(f"注意：{warning}")
+    _emit(DIFF_FORMATS[format.value if format is not None else "table"], outcome, None)
+
+
+@command
+def history(
+    community: Annotated[str | None, typer.Argument(metavar="[COMMUNITY]", help="社区代码、归档编号或名称；省略时列出全部社区。")] = None,
+    archive: Annotated[str | None, typer.Option("--archive", help="评估归档（SQLite 文件或 postgresql:// 地址）。")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="只列出此区（市）的社区。")] = None,
+    format: Annotated[HistoryFormat | None, typer.Option("--format", "-f", help="输出格式。")] = None,
+) -> None:
+    """查看评估归档：一个社区历次评估（日期、总分、等级、变化），或全区各社区最近一次的变化。"""
+    from .api import history as run
+
+    found = run(archive, community, district)
+    _emit(HISTORY_FORMATS[format.value if format is not None else "table"], found, None)
+
+
+@command
+def plan(
+    result_file: Annotated[Path, typer.Argument(metavar="RESULT.json", help="audit score -f json 保存的结果（或证据文件）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="整改台账文件（.xlsx）。")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的台账（它可能已被填写）。")] = False,
+) -> None:
+    """生成整改台账（Excel）：每项差距一行，含条款、原因、失分、整改建议，待填责任人、完成时限、进度、完成佐证。"""
+    from .api import plan as run
+    from .files import display_path
+
+    rows = run(result_file, output, force=force)
+    _stderr(f"已写入 {display_path(output)}（{rows} 项整改）")
 
 
 def main() -> None:

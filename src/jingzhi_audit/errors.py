@@ -94,3 +94,11 @@ class SetupError(AuditError):
 
 class ReportError(AuditError):
     """A report could not be rendered."""
+
+
+class ArchiveError(AuditError):
+    """The assessment archive cannot be opened, is of a newer version, or lacks what was asked."""
+
+
+class LedgerError(AuditError):
+    """A 整改台账 (rectification ledger) workbook is unreadable or filled in wrongly."""

@@ -6,6 +6,7 @@ pinned >= 1.0.8 after its fixed escapes), and before that we parse them ourselve
 small grammar:
 
 * names: ``facts.<fact>`` and ``thresholds.<threshold>`` declared by the pack, ``true``/``false``;
+  in a rating gate also ``categories.c<id>``, the ratio (0–1) a category earned, e.g. ``categories.c10``;
 * operators: ``+ - * /``, comparisons, ``and``/``or``/``not``, parentheses;
 * functions: min, max, abs, ceil, floor, round, mean;
 * numeric literals: only 0, 1 and the unit conversions 100 and 1000 — any other number is a
@@ -54,7 +55,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 _BOOL_NAMES = {"true": True, "false": False, "True": True, "False": False}
-_NAMESPACES = ("facts", "thresholds")
+_NAMESPACES = ("facts", "thresholds", "categories")
 _ALLOWED_NODES = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
     ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Compare, ast.Eq, ast.NotEq, ast.Lt,
@@ -106,13 +107,20 @@ class Expression:
     thresholds: tuple[str, ...]
     _fact_vars: tuple[tuple[str, str], ...]  # (simpleeval name, fact name)
     _threshold_vars: tuple[tuple[str, str], ...]
+    categories: tuple[str, ...] = ()  # category ratios read (``c10``), only in rating gates
+    _category_vars: tuple[tuple[str, str], ...] = ()
 
     def missing(self, facts: Mapping[str, Any]) -> list[str]:
         """The facts this expression reads that are absent (None) in ``facts``."""
         return [name for name in self.facts if facts.get(name) is None]
 
-    def bind(self, facts: Mapping[str, Any], thresholds: Mapping[str, Number]) -> tuple[dict[str, Any], list[str]]:
-        """The evaluator's names for ``facts``, and the facts that are missing (one pass)."""
+    def bind(self, facts: Mapping[str, Any], thresholds: Mapping[str, Number],
+             categories: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+        """The evaluator's names for ``facts``, and the facts that are missing (one pass).
+
+        ``categories`` maps ``c<id>`` to a category's ratio (None when all its clauses are N/A);
+        a ratio that is absent is reported missing as ``categories.c<id>``.
+        """
         names: dict[str, Any] = {}
         missing: list[str] = []
         for var, name in self._fact_vars:
@@ -122,6 +130,11 @@ class Expression:
             names[var] = value
         for var, name in self._threshold_vars:
             names[var] = thresholds[name]
+        for var, name in self._category_vars:
+            value = categories.get(name) if categories is not None else None
+            if value is None:
+                missing.append(f"categories.{name}")
+            names[var] = value
         return names, missing
 
     def evaluate(self, facts: Mapping[str, Value], thresholds: Mapping[str, Number]) -> Value:
@@ -190,8 +203,12 @@ def compile_expression(
     *,
     facts: Mapping[str, Any] | None = None,
     thresholds: Mapping[str, Any] | None = None,
+    categories: Mapping[str, Any] | None = None,
 ) -> Expression:
-    """Parse and check ``source``; with ``facts``/``thresholds`` given, names must be declared there."""
+    """Parse and check ``source``; with ``facts``/``thresholds`` given, names must be declared there.
+
+    ``categories.c<id>`` is allowed only when ``categories`` (the pack's ``c<id>`` names) is given.
+    """
     text = " ".join(str(source).split())
     if not text:
         raise ExpressionError("表达式为空")
@@ -200,7 +217,7 @@ def compile_expression(
     except SyntaxError as exc:
         col = f"第 {exc.offset} 个字符附近" if exc.offset else ""
         raise ExpressionError(f"表达式语法错误{('：' + col) if col else ''}：{text}") from None
-    checker = _Checker(facts, thresholds)
+    checker = _Checker(facts, thresholds, categories)
     tree = checker.visit(tree)
     ast.fix_missing_locations(tree)
     if checker.errors:
@@ -212,6 +229,8 @@ def compile_expression(
         thresholds=tuple(checker.threshold_vars.values()),
         _fact_vars=tuple(checker.fact_vars.items()),
         _threshold_vars=tuple(checker.threshold_vars.items()),
+        categories=tuple(checker.category_vars.values()),
+        _category_vars=tuple(checker.category_vars.items()),
     )
 
 
@@ -223,11 +242,13 @@ def sample_value(kind: str) -> Value:
 
 
 class _Checker(ast.NodeTransformer):
-    def __init__(self, facts: Mapping[str, Any] | None, thresholds: Mapping[str, Any] | None):
-        self.declared = {"facts": facts, "thresholds": thresholds}
+    def __init__(self, facts: Mapping[str, Any] | None, thresholds: Mapping[str, Any] | None,
+                 categories: Mapping[str, Any] | None = None):
+        self.declared = {"facts": facts, "thresholds": thresholds, "categories": categories}
         self.errors: list[str] = []
         self.fact_vars: dict[str, str] = {}
         self.threshold_vars: dict[str, str] = {}
+        self.category_vars: dict[str, str] = {}
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
         if not isinstance(node, _ALLOWED_NODES):
@@ -277,11 +298,15 @@ class _Checker(ast.NodeTransformer):
             self.errors.append(f"不允许访问以下划线开头的名称「{name}」")
             return node
         declared = self.declared[namespace]
+        if namespace == "categories" and declared is None:
+            self.errors.append(f"categories.{name}（类得分率）只能用于等级条件 gates")
+            return node
         if declared is not None and name not in declared:
-            label = "数据项" if namespace == "facts" else "阈值"
+            label = {"facts": "数据项", "thresholds": "阈值", "categories": "类（写作 categories.c<类编号>）"}[namespace]
             hint = nearest(name, declared)
             self.errors.append(f"{namespace}.{name} 不是规则包中声明的{label}{hint}")
-        table = self.fact_vars if namespace == "facts" else self.threshold_vars
+        table = {"facts": self.fact_vars, "thresholds": self.threshold_vars,
+                 "categories": self.category_vars}[namespace]
         var = next((v for v, n in table.items() if n == name), None)
         if var is None:
             var = f"{namespace[0].upper()}{len(table)}"

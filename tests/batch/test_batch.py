@@ -81,10 +81,10 @@ def test_csv_opens_as_chinese_and_xlsx_has_the_tables(runner: CliRunner, distric
 def test_incremental_runs(runner: CliRunner, district: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = batch(runner, district, out)
-    assert "本次评分 12 个，未改动而跳过 0 个" in first.stderr
+    assert "本次重新处理 12 个，未改动而跳过 0 个" in first.stderr
     before = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     second = batch(runner, district, out)
-    assert "本次评分 2 个，未改动而跳过 10 个" in second.stderr  # only the broken ones are retried
+    assert "本次重新处理 2 个，未改动而跳过 10 个" in second.stderr  # only the broken ones are retried
     again = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert again["ranking"] == before["ranking"]
     # change one evidence file: only it is graded again
@@ -92,14 +92,14 @@ def test_incremental_runs(runner: CliRunner, district: Path, tmp_path: Path) -> 
     target.write_text(target.read_text(encoding="utf-8").replace("status: \"达标\"", "status: \"未达标\"", 1),
                       encoding="utf-8")
     third = batch(runner, district, out)
-    assert "本次评分 3 个，未改动而跳过 9 个" in third.stderr
+    assert "本次重新处理 3 个，未改动而跳过 9 个" in third.stderr
     # an attachment changes: that community is graded again
     attachment = sorted(district.glob("*/files/名册.csv"))[5]
     attachment.write_text("新内容，更长一些\n", encoding="utf-8")
     fourth = batch(runner, district, out)
-    assert "本次评分 3 个，未改动而跳过 9 个" in fourth.stderr
+    assert "本次重新处理 3 个，未改动而跳过 9 个" in fourth.stderr
     forced = batch(runner, district, out, "--force")
-    assert "本次评分 12 个，未改动而跳过 0 个" in forced.stderr
+    assert "本次重新处理 12 个，未改动而跳过 0 个" in forced.stderr
 
 
 def test_one_job_in_process_gives_the_same_summary(runner: CliRunner, district: Path, tmp_path: Path) -> None:

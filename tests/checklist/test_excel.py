@@ -86,7 +86,7 @@ def entries(draw: st.DrawFn) -> dict[str, Any]:
         ), max_size=3, unique_by=str))
         if status == "partial" and clause.criteria:
             ids = [c.id for c in clause.criteria]
-            chosen = draw(st.lists(st.sampled_from(ids), unique=True))
+            chosen = draw(st.lists(st.sampled_from(ids), unique=True, min_size=1))  # the k/n rule
             entry["criteria_met"] = [i for i in ids if i in chosen]  # ticks carry no order
         clauses[cid] = entry
     return clauses

@@ -115,7 +115,8 @@ def test_summary_xlsx_prints_on_a4_landscape_with_report_rounding(tmp_path: Path
         assert ws.print_title_rows == "$1:$1"
     first = summary["ranking"][0]["row"]
     assert ranking["E2"].value == float(first["total_text"]) and ranking["E2"].number_format == "0.0"
-    assert ranking["G2"].value == float(first["categories"][0]["score_text"]) and ranking["G2"].number_format == "0.0"
+    # G is 与上次相比 (the archive), the categories start at H
+    assert ranking["H2"].value == float(first["categories"][0]["score_text"]) and ranking["H2"].number_format == "0.0"
     stats = book["分类统计"]
     assert stats["C2"].number_format == "0.0" and stats["D2"].number_format == "0.0%"
     # LibreOffice prints it: landscape A4 pages, every column of the ranking on the first page

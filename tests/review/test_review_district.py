@@ -81,7 +81,7 @@ def test_batch_summary_shows_reviews_and_what_needs_attention(tmp_path: Path) ->
     review = district / "reviewed" / "community.review.yaml"
     review.write_text(review.read_text(encoding="utf-8").replace("调查结果没有公布", "结果未公布"), encoding="utf-8")
     third = runner.invoke(app, ["batch", str(district), "-o", str(out), "--jobs", "1"], catch_exceptions=False)
-    assert "本次评分 1 个，未改动而跳过 2 个" in third.stderr  # a changed review grades its community again
+    assert "本次重新处理 1 个，未改动而跳过 2 个" in third.stderr  # a changed review grades its community again
 
 
 def test_the_pdf_report_has_the_review_section_and_the_signature_block(tmp_path: Path) -> None:

@@ -33,12 +33,13 @@ from ..evidence.office import REFUSED
 from ..files import display_path, write_bytes_atomic, write_text_atomic
 from ..pack import Pack
 from ..pack.locate import resolve_pack
-from ..result.district import CommunityRow, FailedFile, row_from_result
+from ..result.district import ROW_FORMAT, CommunityRow, FailedFile, row_from_result
 from ..review.locate import find_review, is_review_path
 from ..review.service import with_review
 from ..scoring.engine import score
 
 META_SUFFIX = ".meta.json"
+LEDGER_SUFFIX = ".整改台账.xlsx"  # cycle.ledger.ledger_beside
 SKIP_DIRS = {"files", "附件"}  # attachment folders: YAML inside them is evidence of a clause, not a community
 
 
@@ -51,6 +52,7 @@ class BatchOptions:
     pdf: bool = False
     force: bool = False
     generated_at: str = ""
+    archive: str | None = None  # URL or path of the archive to record into; None: --no-archive
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Outcome:
     failed: FailedFile | None = None
     skipped: bool = False
     pack_folder: str | None = None  # where the row's pack was loaded from
+    entry: Any = None  # (cycle.store.Entry, result JSON or None) of a graded row, for the archive
 
 
 @dataclass
@@ -111,6 +114,8 @@ def _files(source: Path, out: Path, suffixes: tuple[str, ...]) -> list[Path]:
         if any(p.startswith((".", "~$")) for p in rel_parts) or any(p in SKIP_DIRS for p in rel_parts[:-1]):
             continue
         if path.resolve().is_relative_to(out_resolved):
+            continue
+        if path.name.endswith(LEDGER_SUFFIX):  # a community's 整改台账, not its evidence
             continue
         found.append(path)
     return found
@@ -153,7 +158,7 @@ def up_to_date(task: Task, options: BatchOptions,
     try:
         meta = json.loads(task.output(META_SUFFIX).read_text(encoding="utf-8"))
         key = meta["key"]
-        if key["tool"] != __version__ or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
+        if key["tool"] != __version__ or key.get("row_format") != ROW_FORMAT or key["pdf"] < options.pdf or key["evidence"] != _sha256(task.path):
             return None
         if pack_sha(key["pack_folder"]) != key["pack"] or key.get("review") != _review_sha(task.path):
             return None
@@ -177,10 +182,10 @@ def _review_sha(evidence_path: Path) -> str | None:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str) -> None:
+def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str, archive: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates the pool
     signal.signal(signal.SIGTERM, _exit_on_term)
-    _init_worker_inline(standard, pdf, out, generated_at)
+    _init_worker_inline(standard, pdf, out, generated_at, archive)
     if pdf:
         from ..render.fonts import chinese_font
         from ..render.pdf import _weasyprint
@@ -214,18 +219,19 @@ def grade(task: Task) -> Outcome:
             _remove_outputs(task)
             return Outcome(task, failed=FailedFile(path=task.rel, errors=exc.message.splitlines()[:20]))
         json_path = task.output(".json")
-        write_text_atomic(json_path, result.model_dump_json() + "\n")
+        text = result.model_dump_json()
+        write_text_atomic(json_path, text + "\n")
         outputs = {"json": json_path.relative_to(out).as_posix()}
         if state["pdf"]:
             from ..render.pdf import render_pdf
 
             pdf_path = task.output(".pdf")
-            write_bytes_atomic(pdf_path, render_pdf(result))
+            write_bytes_atomic(pdf_path, render_pdf(result, _history(result)))
             outputs["pdf"] = pdf_path.relative_to(out).as_posix()
         row = row_from_result(result, task.rel, outputs)
         folder = task.path.parent
         key: dict[str, Any] = {
-            "tool": __version__, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
+            "tool": __version__, "row_format": ROW_FORMAT, "pdf": bool(state["pdf"]), "evidence": evidence.sha256,
             "pack": pack.sha256, "pack_folder": str(pack.folder.resolve()),
             "attachments": {a.label: _stat(folder / a.label) for a in evidence.attachments.values()
                             if a.kind == "file"},
@@ -233,10 +239,26 @@ def grade(task: Task) -> Outcome:
         }
         meta = {"key": key, "row": row.model_dump(mode="json")}
         write_text_atomic(task.output(META_SUFFIX), json.dumps(meta, ensure_ascii=False) + "\n")
-        return Outcome(task, row=row, pack_folder=key["pack_folder"])
+        from ..cycle.store import entry_from_result
+
+        # the parent records it in the archive: the compact entry, and the JSON text it stores
+        entry = (entry_from_result(result), text if state.get("archive") else None)
+        return Outcome(task, row=row, pack_folder=key["pack_folder"], entry=entry)
     except Exception as exc:  # one community's failure must not stop a district
         _remove_outputs(task)
         return Outcome(task, failed=FailedFile(path=task.rel, errors=[f"内部错误：{type(exc).__name__}: {exc}"]))
+
+
+def _history(result: Any) -> Any:
+    """The report's 「与上次评估相比」 from the archive (read only; the parent records)."""
+    if not _WORKER.get("archive"):
+        return None
+    from ..cycle.archive import open_archive
+    from ..cycle.trend import history_for
+
+    if "archive_handle" not in _WORKER:
+        _WORKER["archive_handle"] = open_archive(_WORKER["archive"])
+    return history_for(_WORKER["archive_handle"], result)
 
 
 def _remove_outputs(task: Task) -> None:
@@ -297,7 +319,7 @@ def run(options: BatchOptions, tasks: list[Task], on_outcome: Callable[[Outcome]
 def _grade_all(options: BatchOptions, todo: list[Task]) -> Iterator[Outcome]:
     if not todo:
         return
-    initargs = (options.standard, options.pdf, str(options.out), options.generated_at)
+    initargs = (options.standard, options.pdf, str(options.out), options.generated_at, options.archive)
     if options.jobs <= 1 or len(todo) == 1:
         saved = dict(_WORKER)
         _init_worker_inline(*initargs)
@@ -325,9 +347,11 @@ def _grade_all(options: BatchOptions, todo: list[Task]) -> Iterator[Outcome]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _init_worker_inline(standard: str | None, pdf: bool, out: str, generated_at: str) -> None:
+def _init_worker_inline(standard: str | None, pdf: bool, out: str, generated_at: str,
+                        archive: str | None = None) -> None:
     """In-process grading (``--jobs 1``): the same state as a worker, without touching signals."""
-    _WORKER.update(memo=PackMemo(), standard=standard, pdf=pdf, out=Path(out), generated_at=generated_at)
+    _WORKER.update(memo=PackMemo(), standard=standard, pdf=pdf, out=Path(out), generated_at=generated_at,
+                   archive=archive)
 
 
 def default_jobs() -> int:

@@ -45,14 +45,28 @@ def skipped_files(options: BatchOptions) -> list[SkippedFile]:
 
 def run_batch(options: BatchOptions, tasks: list[Task],
               on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
-    result = run(options, tasks, on_outcome)
-    rows, failed = _one_pack(result.rows, result.failed)
+    from ..cycle.district import DistrictRecorder
+
+    recorder = DistrictRecorder(options.archive, options.out)
+
+    def finished(outcome: Outcome) -> None:
+        if outcome.row is not None:  # recorded in the parent, one transaction per community
+            recorder.add(outcome.task.path, outcome.task.rel, outcome.row.name, outcome.row.outputs, outcome.entry)
+        if on_outcome:
+            on_outcome(outcome)
+
+    try:
+        result = run(options, tasks, finished)
+        rows, failed = _one_pack(result.rows, result.failed)
+        changes = recorder.district({r.path for r in rows})
+    finally:
+        recorder.close()
     pack = result.packs.get(rows[0].pack) if rows else next(iter(result.packs.values()), None)
     summary = summarize(
         rows, failed, source=display_path(options.source),
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
-    ).model_copy(update={"unsupported": skipped_files(options)})
+    ).model_copy(update={"unsupported": skipped_files(options), "cycle": changes})
     written = write_summary(summary, options.out, pdf=options.pdf)
     graded = sum(1 for o in result.outcomes if not o.skipped)
     return BatchReport(summary=summary, written=written, graded=graded, skipped=len(result.outcomes) - graded)

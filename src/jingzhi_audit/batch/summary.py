@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import PurePath
 
 from ..exact import r4
 from ..pack.model import id_order
@@ -19,17 +20,20 @@ from ..result.district import (
     RankedRow,
     RatingCount,
 )
+from . import attention
 from .reviews import review_summary
 
 
 def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, source: str, pack: str,
               pack_title: str, bands: Sequence[RatingBand], generated_at: str) -> DistrictSummary:
     ordered = sorted(rows, key=lambda r: (-r.total, r.name, r.path))
+    label, same_names = attention.labels(rows)
+    title, title_warnings = attention.district_title(rows, PurePath(source).name or source)
     ranking: list[RankedRow] = []
     for i, row in enumerate(ordered):
         # equal totals share a rank (1, 2, 2, 4 …), as inspectors rank
         rank = ranking[-1].rank if i and row.total == ordered[i - 1].total else i + 1
-        ranking.append(RankedRow(rank=rank, row=row))
+        ranking.append(RankedRow(rank=rank, row=row, label=label[row.path]))
     counts: defaultdict[str, int] = defaultdict(int)
     for row in rows:
         counts[row.rating.id] += 1
@@ -37,11 +41,14 @@ def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, sou
     return DistrictSummary(
         generated_at=generated_at, source=source, pack=pack, pack_title=pack_title,
         files=len(rows) + len(failed), graded=len(rows), failed=list(failed), ranking=ranking, ratings=ratings,
-        categories=_category_stats(rows), clauses_missed=_clauses_missed(rows),
-        vetoed=[r.name for r in ordered if r.vetoes or r.rating.capped_by == "veto"],
-        incomplete=[r.name for r in ordered if not r.complete],
-        mismatched=[r.name for r in ordered if r.flags.mismatch],
-        average_total=r4(_mean([r.total for r in rows])) if rows else None, **review_summary(ordered),
+        categories=_category_stats(rows, label), clauses_missed=_clauses_missed(rows),
+        vetoed=[label[r.path] for r in ordered if r.vetoes or r.rating.capped_by == "veto"],
+        incomplete=[label[r.path] for r in ordered if not r.complete],
+        mismatched=[label[r.path] for r in ordered if r.flags.mismatch],
+        average_total=r4(_mean([r.total for r in rows])) if rows else None,
+        title=title, warnings=title_warnings + same_names,
+        insufficient=attention.insufficient(ordered, label), unevidenced=attention.unevidenced(ordered, label),
+        **review_summary(ordered),
     )
 
 
@@ -49,12 +56,12 @@ def _mean(values: Sequence[float]) -> Fraction:
     return sum((Fraction(str(v)) for v in values), Fraction(0)) / len(values)
 
 
-def _category_stats(rows: Sequence[CommunityRow]) -> list[CategoryStats]:
+def _category_stats(rows: Sequence[CommunityRow], label: dict[str, str]) -> list[CategoryStats]:
     if not rows:
         return []
     out = []
     for k, first in enumerate(rows[0].categories):
-        scores = [(row.categories[k].score, row.name) for row in rows]
+        scores = [(row.categories[k].score, label[row.path]) for row in rows]
         ratios = [ratio for row in rows if (ratio := row.categories[k].ratio) is not None]
         lowest = min(scores)
         highest = max(s for s, _ in scores)

@@ -136,16 +136,17 @@ def _instructions(ws: Worksheet, pack: Pack) -> None:
         (f"2. 在“{CLAUSES}”表逐条选择状态（H 列下拉）：达标、部分达标、未达标、不适用；不填视为未评估，按 0 分计。", False),
         ("3. “佐证材料”每行一项：文件写相对于本表格的路径（如 files/名册.pdf），纸质台账写“纸质：台账名称”，网页写“链接：网址”。", False),
         ("4. 选“不适用”时必须在“说明或不适用理由”写明理由；有的条款不允许不适用。", False),
-        ("5. 部分达标且列有细项的条款，在细项 a–d 列勾选（✓）已达到的细项，按细项比例计分。", False),
+        ("5. 部分达标且列有细项的条款，必须在细项 a–d 列勾选（✓）已达到的细项，按细项比例计分（多勾一项只增不减）。", False),
         ("   不适用可填“不适用审批人”和“不适用有效期至”：过期的不适用按未评估计；要求审批的条款（要求中注明）没有审批人时标记“不适用未审批”。", False),
         ("   佐证可注明形成日期和有效期，如“files/协议.pdf｜日期：2026-03-01｜有效期至：2027-02-28”：不在评估期内或已过期的佐证标记“佐证过期”，不计为佐证。", False),
         ("6. 灰色列由规则包生成，已锁定（无密码，仅防误改）。填好后运行：audit score 本文件.xlsx", False),
         ("", False),
         ("计分规则（简要）", True),
-        (f"达标得全分；部分达标按勾选的细项比例，未勾选时按 {Decimal(meta.partial_credit) * 100:f}%；未达标 0 分；不适用的条款不计入本类适用分值。", False),
-        ("要求佐证的条款没有佐证时不得分。有社区数据的条款以数据核验为准，与自评不一致时标记“自评与数据不符”。", False),
+        (f"达标得全分；部分达标按勾选的细项比例，没有细项的条款按 {Decimal(meta.partial_credit) * 100:f}%；未达标 0 分；不适用的条款不计入本类适用分值。", False),
+        ("要求佐证的条款没有佐证时不得分。数据只决定它能核验的部分（一个细项、整条，或作为必要条件），与自评不一致时标记“自评与数据不符”。", False),
         ("类得分 = 本类得分 ÷ 本类适用分值 × 本类分值；等级：" + "、".join(
-            f"{r.label}（≥{decimal_text(r.min_total)}）" if r.min_total is not None else r.label for r in meta.ratings) + "；触发一票否决为不合格。", False),
+            f"{r.label}（≥{decimal_text(r.min_total)}" + "".join(f"，且{g.label}" for g in r.gates) + "）"
+            if r.min_total is not None else r.label for r in meta.ratings) + "；触发一票否决为不合格。", False),
     ]
     ws.column_dimensions["A"].width = 120
     for row, (text, bold) in enumerate(lines, 1):

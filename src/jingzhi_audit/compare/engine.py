@@ -170,7 +170,7 @@ def _inferred_evidence(source: Pack, target: Pack, evidence: Evidence) -> tuple[
         "assessed_on": evidence.data.assessed_on, "assessor": evidence.data.assessor,
         "facts": nest(facts), "clauses": clauses,
     })
-    typed, problems = check_against_pack(_Nowhere(evidence.name), data, target)
+    typed, problems = check_against_pack(_Nowhere(evidence.name), data, target, inferred=True)
     if any(p.severity == "error" for p in problems):  # pragma: no cover - the data came from a valid file
         raise AuditError("\n".join(str(p) for p in problems))
     inferred.sort(key=lambda c: id_order(c.clause))
@@ -193,9 +193,10 @@ def _indicators(packs: list[Pack], results: list[Result], evidence: Evidence) ->
     rows: dict[str, list[IndicatorCell]] = {}
     for pack, result in zip(packs, results, strict=True):
         outcome = {c.id: c.auto for c in result.clauses if c.auto is not None}
+        outcome.update({f"{c.id}/{k.id}": k.auto for c in result.clauses for k in c.criteria if k.auto is not None})
         for cid, expr in pack.expressions.items():
-            if cid not in pack.index:
-                continue  # vetoes and bonus items
+            if cid.split("/")[0] not in pack.index:
+                continue  # vetoes, bonus items and rating gates ("5.2.1/a" is criterion a of 5.2.1)
             auto = outcome.get(cid)
             met = None if auto is None or auto.computed_credit is None else auto.computed_credit == 1
             scale = pack.scales.get(cid)

@@ -110,8 +110,12 @@ def load_evidence(path: Path, *, standard: str | None = None,
     return pack, evidence
 
 
-def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack) -> tuple[dict[str, FactValue], list[Problem]]:
-    """Typed facts, and every problem of the file against ``pack`` (IDs, types, N/A, criteria)."""
+def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack, *,
+                       inferred: bool = False) -> tuple[dict[str, FactValue], list[Problem]]:
+    """Typed facts, and every problem of the file against ``pack`` (IDs, types, N/A, criteria).
+
+    ``inferred``: statuses inferred through a crosswalk, which cannot name a clause's criteria.
+    """
     problems: list[Problem] = []
     facts: dict[str, FactValue] = {}
     declared = pack.facts
@@ -142,6 +146,11 @@ def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack) -> tuple[di
         if entry.status == "na" and not clause.na_allowed:
             problems.append(doc.problem((*loc, "status"), f"clauses.{key}.status",
                                         f"条款 {key}「{clause.title or clause.text}」不允许标为不适用"))
+        if entry.status == "partial" and clause.criteria and not entry.criteria_met and not inferred:
+            ids = "、".join(c.id for c in clause.criteria)
+            problems.append(doc.problem((*loc, "criteria_met"), f"clauses.{key}.criteria_met",
+                                        f"条款 {key} 有细项（{ids}），部分达标须写明已达到的细项"
+                                        "（YAML 写 criteria_met，Excel 在细项列打 ✓）；得分按已达到的细项比例计"))
         if entry.criteria_met:
             allowed = [c.id for c in clause.criteria or []]
             if not allowed:

@@ -116,7 +116,7 @@ def render_template(pack: Pack, *, standard_ref: str | None = None, schema_file:
     add("#           没有 approved_by 时标记“不适用未审批”。")
     add("#   佐证可写形成日期和有效期：{path: files/协议.pdf, dated: 2026-03-01, valid_until: 2027-02-28}；")
     add("#           不在评估期（period）内或已过有效期的佐证标记“佐证过期”，不计为佐证。")
-    add("#   criteria_met 部分达标且列有细项的条款，写已达到的细项，如 [a, c]，按细项比例计分。")
+    add("#   criteria_met 部分达标且列有细项的条款必须写已达到的细项，如 [a, c]，按细项比例计分。")
     add("#   facts   中的数据用于自动核验：数据与自评不一致时以数据为准，并标记“自评与数据不符”。")
     add("# 填好后运行：audit validate 本文件   检查填写；audit score 本文件   查看得分。")
     add("")

@@ -21,7 +21,7 @@ from .. import __version__
 from .compiled import Pack, pack_files
 from .model import Clause, PackMeta
 
-_FORMAT = b"jingzhi-pack-cache-2\n"
+_FORMAT = b"jingzhi-pack-cache-2\n"  # 2: gates, decides, criterion checks, threshold basis (issue 12)
 
 
 def cache_dir() -> Path | None:

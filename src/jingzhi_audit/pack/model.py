@@ -124,10 +124,21 @@ class FactDef(Model):
         return self
 
 
+ThresholdBasis = Literal["stated", "borrowed", "norm", "estimated"]
+BASIS_LABELS: dict[str, str] = {
+    "stated": "标准原文", "borrowed": "他地文件", "norm": "国家或省级规范", "estimated": "工具推定",
+}
+"""What a threshold rests on: the standard's own words, another named document, a national or
+provincial norm, or the tool's own working figure (printed 「工具推定」 wherever it is used)."""
+
+
 class Threshold(Model):
     value: Decimal
     label: Text
     unit: Text | None = None
+    basis: ThresholdBasis = Field(description=(
+        "stated 标准原文所定；borrowed 取自其他地区文件（source.doc 须注明）；"
+        "norm 国家或省级规范（source.doc 须注明）；estimated 本工具推定"))
     source: Source
 
 
@@ -188,6 +199,10 @@ class Scale(Model):
 class Criterion(Model):
     id: Slug
     text: Text
+    check: Text | None = Field(None, description="真假表达式：数据齐全时由数据决定本细项是否达到（只决定本细项）")
+
+
+Decides = Literal["clause", "necessary"]
 
 
 class Clause(Model):
@@ -202,16 +217,26 @@ class Clause(Model):
     source: Source
     criteria: list[Criterion] | None = Field(None, min_length=2)
     check: Text | None = Field(None, description="真假表达式，如 facts.social_organizations >= thresholds.social_organizations_min")
+    decides: Decides | None = Field(None, description=(
+        "检查式的作用（写了 check 就必须写）：clause 数据决定整条条款；necessary 必要条件——"
+        "不成立得 0 分，成立则以自评为准"))
     measure: Text | None = Field(None, description="数值表达式，配合 scale 分档计分")
     scale: Slug | Scale | None = Field(None, description="pack.yaml 中 scales 的名称，或内联分档表")
     na_allowed: bool = True
     na_requires_approval: bool = Field(
         False, description="标为不适用须经街道/区审批：证据中未填写 approved_by 时标记“不适用未审批”")
+    pilot: bool = Field(False, description="试点性要求：标为不适用时不计入“依据不足”的不适用比例")
 
     @model_validator(mode="after")
     def _automatic(self) -> Self:
         if self.check is not None and self.measure is not None:
             raise ValueError("check 和 measure 只能写一个")
+        if self.check is not None and self.decides is None:
+            raise ValueError("写了 check，还需要 decides：clause（数据决定整条）或 necessary（必要条件）")
+        if self.check is None and self.decides is not None:
+            raise ValueError("decides 只用于条款的 check")
+        if self.check is not None and any(c.check for c in self.criteria or ()):
+            raise ValueError("条款的 check 与细项的 check 不能同时使用：只写在细项上，数据只决定该细项")
         if self.measure is not None and self.scale is None:
             raise ValueError("写了 measure，还需要 scale（分档表）")
         if self.scale is not None and self.measure is None:
@@ -246,12 +271,23 @@ class Veto(Model):
     guidance: Text | None = None
 
 
+class Gate(Model):
+    """A condition a rating band requires besides its points, e.g. every satisfaction rate ≥ 90%."""
+
+    id: Slug
+    check: Text = Field(description="真假表达式，可引用 facts.<数据项>、thresholds.<阈值> 和 categories.c<类编号>（该类得分率 0–1）")
+    label: Text = Field(description="条件本身，如“五项满意率均达到90%以上”")
+    message: Text = Field(description="条件不成立时的说明，如“满意率未全部达到90%”（后接“，等级最高为……”）")
+    source: Source
+
+
 class Rating(Model):
     id: Slug
     label: Text
     stars: int = Field(ge=0, le=5)
     min_total: Decimal | None = Field(None, ge=0)
     min_category_ratio: Unit | None = None
+    gates: list[Gate] = Field([], description="本等级另须满足的条件；任一不成立或数据不全时不能评为本等级")
 
 
 class Bonus(Model):

@@ -21,7 +21,17 @@ from ..expr import Expression, ExpressionError, compile_expression, sample_value
 from ..files import display_path, read_text
 from ..yamlio import Document, Loc
 from .compiled import Pack, RawPack, pack_files, pack_sha256
-from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source
+from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source, Threshold
+
+
+def criterion_key(clause: str, criterion: str) -> str:
+    """The key of a criterion's check in ``Pack.expressions``: ``5.2.1/a``."""
+    return f"{clause}/{criterion}"
+
+
+def gate_key(rating: str, gate: str) -> str:
+    """The key of a rating gate's check in ``Pack.expressions``: ``gate:excellent:satisfaction``."""
+    return f"gate:{rating}:{gate}"
 
 _CJK_GAP = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 SOURCE_LIMIT = 5 * 1024 * 1024  # a source text (a press release) is a few KB
@@ -183,6 +193,11 @@ class _Validator:
             self.check_source(doc, (*loc, "source"), f"{field}.source", clause.source)
 
     def check_expression(self, doc: Document, loc: Loc, field: str, clause: Clause) -> None:
+        for k, criterion in enumerate(clause.criteria or ()):
+            if criterion.check is not None:
+                self.expressions[criterion_key(clause.id, criterion.id)] = self.compile(
+                    doc, (*loc, "criteria", k, "check"), f"{field}.criteria[{criterion.id}].check",
+                    criterion.check, "boolean")
         if clause.check is not None:
             self.expressions[clause.id] = self.compile(doc, (*loc, "check"), f"{field}.check",
                                                        clause.check, "boolean")
@@ -236,17 +251,21 @@ class _Validator:
         return scale.model_copy(update={"steps": steps})
 
     # -- expressions ---------------------------------------------------------------------------
-    def compile(self, doc: Document, loc: Loc, field: str, source: str, kind: str) -> Expression:
+    def compile(self, doc: Document, loc: Loc, field: str, source: str, kind: str, *,
+                categories: dict[str, None] | None = None) -> Expression:
         try:
-            expr = compile_expression(source, facts=self.facts, thresholds=self.meta.thresholds)
+            expr = compile_expression(source, facts=self.facts, thresholds=self.meta.thresholds,
+                                      categories=categories)
         except ExpressionError as exc:
             self.error(doc, loc, field, f"表达式不可用：{exc}")
             return compile_expression("0")
         self.used_facts.update(expr.facts)
         self.used_thresholds.update(expr.thresholds)
         facts = {name: sample_value(self.facts[name].type) for name in expr.facts}
+        ratios = {name: sample_value("ratio") for name in expr.categories}
         try:
-            value = expr.evaluate(facts, self.thresholds)
+            names, _ = expr.bind(facts, self.thresholds, ratios)
+            value = expr.evaluate_bound(names)
         except ExpressionError as exc:
             self.error(doc, loc, field, f"表达式试算失败：{exc}")
             return expr
@@ -275,8 +294,24 @@ class _Validator:
         for name, threshold in self.meta.thresholds.items():
             self.check_source(doc, ("thresholds", name, "source"), f"thresholds.{name}.source",
                               threshold.source)
+            self.check_basis(name, threshold)
         for name, scale in self.meta.scales.items():
             self.check_source(doc, ("scales", name, "source"), f"scales.{name}.source", scale.source)
+
+    def check_basis(self, name: str, threshold: Threshold) -> None:
+        """A threshold's basis agrees with its source: the standard's words quoted, others named."""
+        loc: Loc = ("thresholds", name, "basis")
+        field = f"thresholds.{name}.basis"
+        source = threshold.source
+        if threshold.basis == "stated" and (source.doc is None or source.quote is None):
+            self.error(self.meta_doc, loc, field,
+                       "basis: stated 表示标准原文所定，source 须写 doc 和逐字引文 quote；"
+                       "原文没有的数字请标 borrowed、norm 或 estimated")
+        elif threshold.basis in ("borrowed", "norm") and source.doc is None:
+            kind = "其他地区文件" if threshold.basis == "borrowed" else "国家或省级规范"
+            self.error(self.meta_doc, loc, field,
+                       f"basis: {threshold.basis} 表示取自{kind}，source 须用 doc 注明是哪份文件"
+                       "（在 documents 中登记）")
 
     def _unique(self, doc: Document, key: str, ids: list[str]) -> None:
         for k, ident in enumerate(ids):
@@ -344,6 +379,22 @@ class _Validator:
         if last.min_total is not None or last.min_category_ratio is not None:
             self.error(doc, ("ratings", len(ratings) - 1), f"ratings[{last.id}]",
                        "最后一个等级是兜底等级（也是一票否决时的等级），不能设置条件")
+        if last.gates:
+            self.error(doc, ("ratings", len(ratings) - 1, "gates"), f"ratings[{last.id}].gates",
+                       "兜底等级不能设置 gates")
+        categories: dict[str, None] = {f"c{c.id}": None for c in self.categories}
+        for i, rating in enumerate(ratings):
+            for k, gate in enumerate(rating.gates):
+                gloc: Loc = ("ratings", i, "gates", k)
+                gfield = f"ratings[{rating.id}].gates[{gate.id}]"
+                self.expressions[gate_key(rating.id, gate.id)] = self.compile(
+                    doc, (*gloc, "check"), f"{gfield}.check", gate.check, "boolean", categories=categories)
+                self.check_source(doc, (*gloc, "source"), f"{gfield}.source", gate.source)
+            ids = [g.id for g in rating.gates]
+            for k, ident in enumerate(ids):
+                if ident in ids[:k]:
+                    self.error(doc, ("ratings", i, "gates", k, "id"), f"ratings[{rating.id}].gates",
+                               f"条件编号 {ident} 重复")
         cap = self.meta.na_cap_rating
         if cap is not None and cap not in {r.id for r in ratings}:
             self.error(doc, ("na_cap_rating",), "na_cap_rating", f"等级「{cap}」不在 ratings 中")

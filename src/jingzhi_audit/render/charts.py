@@ -8,6 +8,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from ..result.cycle import TrendPoint
 from .fonts import CHINESE_FAMILIES
 
 FONT = ", ".join(f"'{family}'" for family in CHINESE_FAMILIES) + ", sans-serif"
@@ -43,5 +44,35 @@ def radar(labels: Sequence[str], ratios: Sequence[float | None], *, size: int = 
     for level in (0.6, 1.0):
         x, y = point(0, radius * level)
         parts.append(f'<text x="{x + 3:.1f}" y="{y + 3:.1f}" font-size="7" fill="#999">{level * 100:.0f}%</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def trend_chart(points: list[TrendPoint], *, width: int = 360, height: int = 120) -> Markup:
+    """Totals over the archived assessments as a small line chart (inline SVG, 0–100 scale)."""
+
+    left, right, top, bottom = 30, 12, 12, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    n = len(points)
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(total: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(100.0, total)) / 100)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="9">']
+    for level in (60, 70, 80, 90, 100):
+        parts.append(f'<line x1="{left}" y1="{y(level):.1f}" x2="{width - right}" y2="{y(level):.1f}" '
+                     f'stroke="#ddd" stroke-width="0.6"/>')
+        parts.append(f'<text x="{left - 4}" y="{y(level) + 3:.1f}" text-anchor="end" fill="#999">{level}</text>')
+    line = " ".join(f"{x(i):.1f},{y(p.total):.1f}" for i, p in enumerate(points))
+    parts.append(f'<polyline points="{line}" fill="none" stroke="#2b6cb0" stroke-width="1.6"/>')
+    for i, p in enumerate(points):
+        parts.append(f'<circle cx="{x(i):.1f}" cy="{y(p.total):.1f}" r="2.6" fill="#2b6cb0"/>')
+        parts.append(f'<text x="{x(i):.1f}" y="{y(p.total) - 5:.1f}" text-anchor="middle">{escape(p.total_text)}</text>')
+        parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" fill="#555">'
+                     f'{escape(p.assessed_on[:7])}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

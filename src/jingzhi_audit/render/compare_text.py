@@ -9,7 +9,8 @@ from rich.text import Text
 from ..compare.engine import Comparison, Indicator, IndicatorCell
 from ..expr import OPERATORS
 from ..result import stars
-from .terminal import to_text
+from .fit import Cell, Column, fit_table, fits, text_width, wrap
+from .terminal import WIDTH, to_text
 
 
 def figure(value: float | int | bool | None, kind: str, unit: str | None) -> str:
@@ -29,35 +30,55 @@ def cell_text(indicator: Indicator, cell: IndicatorCell) -> str:
     return f"{reqs}（{cell.clause}）{mark}"
 
 
-def render_text(comparison: Comparison, width: int = 110) -> str:
+def render_text(comparison: Comparison, width: int = WIDTH) -> str:
     """The comparison's terminal view as plain text."""
-    return to_text(comparison_view(comparison), width)
+    return to_text(comparison_view(comparison, width), width)
 
 
-def comparison_view(comparison: Comparison) -> RenderableType:
-    """Scores side by side, and the quantitative indicators each standard asks for."""
-    head = Text.assemble((comparison.community, "bold"), f"  证据文件 {comparison.evidence}（规则包 {comparison.source_pack}）")
-    scores = Table(title="各标准得分", title_justify="left", pad_edge=False)
-    for title, justify in (("规则包", "left"), ("总分", "right"), ("等级", "left"), ("有状态的条款", "right"),
-                           ("其中推断", "right")):
-        scores.add_column(title, justify=justify, overflow="fold")  # type: ignore[arg-type]
+def comparison_view(comparison: Comparison, width: int = WIDTH) -> RenderableType:
+    """Scores side by side, and the quantitative indicators each standard asks for, at ``width``."""
+    head = Text("\n".join(wrap(f"{comparison.community}  证据文件 {comparison.evidence}"
+                               f"（规则包 {comparison.source_pack}）", width)))
+    head.stylize("bold", 0, len(comparison.community))
+    ids = max((text_width(p.id) for p in comparison.packs), default=8)
+    columns = (Column("规则包", wrap=True, floor=ids), Column("总分", "right"), Column("等级"),
+               Column("有状态的条款", "right", drop=2), Column("其中推断", "right", drop=1))
+    rows: list[list[Cell] | None] = []
     for p in comparison.packs:
         name = f"{p.id}「{p.title}」" + ("（本证据）" if p.native else "")
         rating = f"{p.rating.label}{stars(p.rating.stars)}" if p.native else f"参考：{p.rating.label}"
-        scores.add_row(name, f"{p.total_text} / {p.total_points:g}", rating,
-                       f"{p.covered}/{p.clauses}", str(len(p.inferred)) if not p.native else "—")
-    table = Table(title="量化指标对照（✓ 达到，✗ 未达到，? 缺数据）", title_justify="left", pad_edge=False)
-    table.add_column("指标", overflow="fold")
-    table.add_column("本社区", justify="right", no_wrap=True)
-    for p in comparison.packs:
-        table.add_column(p.id, overflow="fold")
+        rows.append([name, f"{p.total_text} / {p.total_points:g}", rating, f"{p.covered}/{p.clauses}",
+                     str(len(p.inferred)) if not p.native else "—"])
+    scores, _ = fit_table(columns, rows, width, title="各标准得分")
+    note = Text("\n".join(wrap(NOTE, width)), style="dim")
+    return Group(head, scores, _indicators(comparison, width), note)
+
+
+NOTE = ("其他规则包的条款状态由对照表（standards/crosswalk/）从本证据推断：等同的照搬，部分重叠或较窄的"
+        "“达标”降为“部分达标”，较宽的“达标”可推出对方达标；无对照的条款为未评估。因此推断得分偏保守，"
+        "其等级仅供参考；量化指标按本社区数据直接核验，不经推断。")
+TITLE = "量化指标对照（✓ 达到，✗ 未达到，? 缺数据）"
+
+
+def _indicators(comparison: Comparison, width: int) -> Table:
+    """One column per standard when they all fit whole; else one column listing each standard's
+    requirement on its own line (a narrow window)."""
+    packs = [p.id for p in comparison.packs]
+    lines: list[dict[str, list[str]]] = []
     for indicator in comparison.indicators:
-        cells = {p.id: [] for p in comparison.packs}  # type: dict[str, list[str]]
+        cells: dict[str, list[str]] = {pid: [] for pid in packs}
         for cell in indicator.cells:
             cells[cell.pack].append(cell_text(indicator, cell))
-        table.add_row(indicator.label, figure(indicator.value, indicator.type, indicator.unit),
-                      *["\n".join(cells[p.id]) or "" for p in comparison.packs])
-    note = Text("其他规则包的条款状态由对照表（standards/crosswalk/）从本证据推断：等同的照搬，部分重叠或较窄的"
-                "“达标”降为“部分达标”，较宽的“达标”可推出对方达标；无对照的条款为未评估。因此推断得分偏保守，"
-                "其等级仅供参考；量化指标按本社区数据直接核验，不经推断。", style="dim")
-    return Group(head, scores, table, note)
+        lines.append(cells)
+    values = [figure(i.value, i.type, i.unit) for i in comparison.indicators]
+    wide = [Column("指标", wrap=True, floor=10), Column("本社区", "right"), *(Column(pid) for pid in packs)]
+    wide_rows: list[list[Cell] | None] = [
+        [i.label, v, *["\n".join(c[pid]) for pid in packs]]
+        for i, v, c in zip(comparison.indicators, values, lines, strict=True)]
+    if fits(wide, wide_rows, width):
+        return fit_table(wide, wide_rows, width, title=TITLE)[0]
+    narrow = [Column("指标", wrap=True, floor=10), Column("本社区", "right"), Column("各标准的要求", wrap=True, floor=20)]
+    narrow_rows: list[list[Cell] | None] = [
+        [i.label, v, "\n".join(f"{pid} {t}" for pid in packs for t in c[pid])]
+        for i, v, c in zip(comparison.indicators, values, lines, strict=True)]
+    return fit_table(narrow, narrow_rows, width, title=TITLE)[0]

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..result import REASON_LABELS
 from ..result.district import DistrictSummary
+from .district_text import footer, marks
 from .html_report import environment, stylesheet
 
 
@@ -33,7 +34,18 @@ def district_context(summary: DistrictSummary) -> dict[str, Any]:
         "bar": lambda total: f"{max(0.0, min(100.0, total / top * 100)):.1f}",
         "reason": lambda k: REASON_LABELS.get(k, k),
         "max_count": max((r.count for r in summary.ratings), default=1) or 1,
+        "marks": marks,
+        "footer": footer(summary),
+        "change": _changes(summary),
     }
+
+
+def _changes(summary: DistrictSummary) -> Any:
+    """Path → the ranking's 与上次相比 text (empty without an archive)."""
+    from .district_cycle import change_cell
+
+    changes = summary.cycle.by_path() if summary.cycle is not None else {}
+    return lambda path: change_cell(changes[path]) if path in changes else ""
 
 
 def render_district_html(summary: DistrictSummary) -> str:

@@ -9,6 +9,14 @@ from typing import Any
 
 from ..result import FLAG_LABELS, REASON_LABELS
 from ..result.district import DistrictSummary
+from .district_cycle import (
+    CHANGE_HEADER,
+    LEDGER_HEADERS,
+    change_cell,
+    changes_sheet,
+    ledger_cells,
+    persisting_sheet,
+)
 from .district_review import (
     REVIEW_HEADER,
     REVIEW_WIDTHS,
@@ -21,26 +29,36 @@ from .district_review import (
 def ranking_table(summary: DistrictSummary) -> tuple[list[str], list[list[Any]]]:
     """The ranking as header + rows (graded communities, then the files that could not be graded)."""
     categories = [f"{c.id} {c.title}" for c in summary.categories]
-    header = ["排名", "社区", "区（市）", "街道", "总分", "等级", *categories,
+    header = ["排名", "社区", "区（市）", "街道", "总分", "等级", CHANGE_HEADER, *categories,
               FLAG_LABELS["unevidenced"], FLAG_LABELS["mismatch"], FLAG_LABELS["unverified"],
-              FLAG_LABELS["unassessed"], "不适用", "一票否决", "评估完整", *REVIEW_HEADER, "证据文件", "状态"]
+              FLAG_LABELS["unassessed"], "不适用", FLAG_LABELS["insufficient_basis"], "一票否决", "等级条件", "评估完整",
+              *REVIEW_HEADER, *LEDGER_HEADERS, "证据文件", "状态"]
+    changes = summary.cycle.by_path() if summary.cycle is not None else {}
     rows: list[list[Any]] = []
     for ranked in summary.ranking:
         r = ranked.row
         rows.append([  # the figures the reports print (score_text), not the 4-decimal values
-            ranked.rank, r.name, r.district or "", r.street or "", float(r.total_text), r.rating.label,
-            *[float(c.score_text) for c in r.categories],
+            ranked.rank, ranked.shown, r.district or "", r.street or "", float(r.total_text), r.rating.label,
+            change_cell(changes.get(r.path)), *[float(c.score_text) for c in r.categories],
             r.flags.unevidenced, r.flags.mismatch, r.flags.unverified, r.flags.unassessed, r.flags.na,
-            "；".join(r.vetoes), "是" if r.complete else "否", *review_cells(r), r.path, "已评分",
+            "；".join(r.insufficient) or ("是" if r.rating.capped_by == "na_cap" else ""),
+            "；".join(r.vetoes), r.rating.gate.message if r.rating.capped_by == "gate" and r.rating.gate else "",
+            "是" if r.complete else "否", *review_cells(r), *ledger_cells(changes.get(r.path)), r.path, "已评分",
         ])
     for failed in summary.failed:
-        rows.append(["", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "",
-                     *[""] * len(REVIEW_HEADER), failed.path, "无法评分：" + (failed.errors[0] if failed.errors else "")])
+        rows.append(["", "", "", "", "", "", "", *[""] * len(categories), "", "", "", "", "", "", "", "", "",
+                     *[""] * len(REVIEW_HEADER), *[""] * len(LEDGER_HEADERS), failed.path, "无法评分：" + (failed.errors[0] if failed.errors else "")])
     return header, rows
+
+
+def _inert(value: Any) -> Any:
+    """A cell that a spreadsheet shows as text even when it starts like a formula (=, +, -, @)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def summary_csv(summary: DistrictSummary) -> bytes:
     header, rows = ranking_table(summary)
+    rows = [[_inert(v) for v in row] for row in rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -80,9 +98,10 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
         return ws
 
     header, rows = ranking_table(summary)
-    widths = [6, 18, 10, 12, 8, 10] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 24, 8, *REVIEW_WIDTHS, 36, 40]
+    widths = [6, 18, 10, 12, 8, 10, 12] + [11] * len(summary.categories) + [9, 9, 9, 9, 8, 14, 24, 24, 8,
+                                                                            *REVIEW_WIDTHS, 9, 9, 36, 40]
     ranking = sheet("排名", header, rows, widths, first=True)
-    number_formats(ranking, {5: SCORE, **{6 + i: SCORE for i in range(1, len(summary.categories) + 1)}})
+    number_formats(ranking, {5: SCORE, **{7 + i: SCORE for i in range(1, len(summary.categories) + 1)}})
     fills = {"excellent": "D1FAE5", "good": "E0F2FE", "pass": "FEF9C3", "basic": "FFEDD5", "fail": "FEE2E2"}
     for row_cells, ranked in zip(ranking.iter_rows(min_row=2), summary.ranking, strict=False):
         fill = fills.get(ranked.row.rating.id)
@@ -99,14 +118,16 @@ def summary_xlsx(summary: DistrictSummary) -> bytes:
                      "；".join(f"{REASON_LABELS.get(k, k)} {v}" for k, v in m.reasons.items())]
                     for m in summary.clauses_missed], [10, 24, 12, 14, 40])
     number_formats(missed, {4: SCORE})
-    attention = [["一票否决", name] for name in summary.vetoed] + \
-        [["评估不完整", name] for name in summary.incomplete] + \
-        [["自评与数据不符", name] for name in summary.mismatched] + review_attention(summary)
+    attention = [[title, name] for title, names in summary.attention() for name in names] + \
+        [["提示", warning] for warning in summary.warnings] + review_attention(summary)
     sheet("需关注的社区", ["类别", "社区"], attention, [16, 24])
     sheet("无法评分的文件", ["证据文件", "问题"],
           [[f.path, "\n".join(f.errors)] for f in summary.failed], [40, 100])
     sheet("复核差异", ["社区", "证据文件", "自评总分", "复核后总分", "自评 − 复核", "复核状态"],
           overrated_rows(summary), [18, 36, 10, 12, 12, 12])
+    if summary.cycle is not None and summary.cycle.comparable:  # 与上次评估相比 (the archive, the ledgers)
+        sheet("与上次相比", *changes_sheet(summary.cycle), [18, 36, 12, 10, 10, 10, 6, 8, 8, 10, 9, 9])
+        sheet("仍未整改最多的条款", *persisting_sheet(summary.cycle), [10, 20])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

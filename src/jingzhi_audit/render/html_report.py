@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..result import FLAG_LABELS, REASON_LABELS, REVIEW_STATE_LABELS, STATUS_LABELS, Result, stars
 from .charts import radar
-from .wording import flag_summary, na_cap_label, notices, percent, place, rating_note
+from .wording import checks_of, flag_summary, na_cap_label, notices, percent, place, rating_note
+
+if TYPE_CHECKING:
+    from ..result.cycle import Comparison
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -38,6 +41,7 @@ def environment() -> Environment:
     env.filters["stars"] = stars
     env.filters["size"] = _size
     env.filters["fact"] = _fact
+    env.filters["signed"] = lambda v: f"{v:+.1f}" if round(v, 1) != 0 else "0.0"
     return env
 
 
@@ -72,8 +76,10 @@ def _size(size: int | None) -> str:
     return ""
 
 
-def context(result: Result) -> dict[str, Any]:
-    """Everything the template shows, taken from the result (grouped, never recomputed)."""
+def context(result: Result, history: Comparison | None = None) -> dict[str, Any]:
+    """Everything the template shows, taken from the result (grouped, never recomputed).
+
+    ``history`` is the comparison with the previous archived assessment (``cycle.trend``; ``result.cycle.Comparison``), if any."""
     by_category: dict[str, list[Any]] = {c.id: [] for c in result.categories}
     for clause in result.clauses:
         by_category[clause.category].append(clause)
@@ -114,8 +120,19 @@ def context(result: Result) -> dict[str, Any]:
         "code": lambda attachment: codes.get((attachment.kind, attachment.path), "?"),
         "rv": result.review,
         "review_state": REVIEW_STATE_LABELS[result.review.state] if result.review is not None else "",
+        "checks": checks_of,
+        "history": history,
+        "trend_chart": _trend_chart(history),
     }
 
 
-def render_html(result: Result) -> str:
-    return environment().get_template("report.html.j2").render(context(result))
+def _trend_chart(history: Comparison | None) -> Markup | None:
+    if history is None:
+        return None
+    from .charts import trend_chart
+
+    return trend_chart(history.trend)
+
+
+def render_html(result: Result, history: Comparison | None = None) -> str:
+    return environment().get_template("report.html.j2").render(context(result, history))

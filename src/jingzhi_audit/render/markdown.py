@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from ..pack.model import RECONSTRUCTED_NOTE
 from ..result import FLAG_LABELS, REASON_LABELS, STATUS_LABELS, Result, stars
-from .wording import flag_summary, notices, percent, place, rating_note, review_lines
+from .wording import basis_tag, flag_summary, notices, percent, place, rating_note, review_lines
 
 
 def _cell(text: str | None) -> str:
@@ -75,7 +75,7 @@ def render_markdown(result: Result) -> str:
         add("| 序号 | 条款 | 要求 | 原因 | 失分 | 整改建议 |")
         add("|---:|---|---|---|---:|---|")
         for n, gap in enumerate(result.gaps, 1):
-            add(f"| {n} | {gap.clause} | {_cell(gap.text)} | {REASON_LABELS[gap.reason]} | "
+            add(f"| {n} | {gap.clause} | {_cell(gap.text)}{basis_tag(gap.figure_basis)} | {REASON_LABELS[gap.reason]} | "
                 f"{gap.points_lost:.2f} | {_cell(gap.guidance)} |")
     else:
         add("全部适用条款均已达标。")
@@ -104,7 +104,7 @@ def render_markdown(result: Result) -> str:
             if cl.category != cat.id:
                 continue
             flags = "、".join(FLAG_LABELS[f] for f in cl.flags if f != "verified")
-            add(f"| {cl.id} | {_cell(cl.text)} | {STATUS_LABELS[cl.status]} | {cl.points:g} | "
+            add(f"| {cl.id} | {_cell(cl.text)}{basis_tag(cl.figure_basis)} | {STATUS_LABELS[cl.status]} | {cl.points:g} | "
                 f"{'—' if cl.status == 'na' else f'{cl.earned:g}'} | {flags} |")
     add("")
     add("---")

@@ -14,7 +14,9 @@ from ..diagnostics import nearest
 from ..errors import AuditError
 from ..exact import decimal_text
 from ..pack import Pack
-from ..pack.model import RECONSTRUCTED_NOTE, Category, Clause, Item, Source
+from ..pack.basis import clause_basis, clause_thresholds
+from ..pack.model import BASIS_LABELS, RECONSTRUCTED_NOTE, Category, Clause, Item, Source
+from .wording import basis_tag
 
 
 def num(value: Decimal | str) -> str:
@@ -30,7 +32,7 @@ def pack_view(pack: Pack, ident: str | None) -> RenderableType:
             return category_tree(pack, category)
         for item in category.items:
             if item.id == ident:
-                return item_tree(item)
+                return item_tree(item, pack)
     entry = pack.index.get(ident)
     if entry is None:
         raise AuditError(f"规则包 {pack.id} 中没有编号 {ident}{nearest(ident, pack.index)}")
@@ -57,16 +59,18 @@ def category_tree(pack: Pack, category: Category) -> Tree:
     node = Tree(Text.assemble((f"{category.id} {category.title}", "bold"), theme,
                               (f"  {num(category.points)} 分", "cyan")))
     for item in category.items:
-        node.add(item_tree(item))
+        node.add(item_tree(item, pack))
     return node
 
 
-def item_tree(item: Item) -> Tree:
+def item_tree(item: Item, pack: Pack | None = None) -> Tree:
     subtotal = sum((c.points for c in item.clauses), Decimal(0))
     node = Tree(Text.assemble((f"{item.id} {item.title}", "bold"), (f"  {num(subtotal)} 分", "cyan")))
     for clause in item.clauses:
-        marks = " [自动核验]" if clause.check or clause.measure else ""
-        line = Text.assemble(f"{clause.id} ", (clause.title or "", "bold"), f" {clause.text}",
+        checked = clause.check or clause.measure or any(c.check for c in clause.criteria or ())
+        marks = " [自动核验]" if checked else ""
+        tag = basis_tag(clause_basis(pack, clause)) if pack is not None and checked else ""
+        line = Text.assemble(f"{clause.id} ", (clause.title or "", "bold"), f" {clause.text}{tag}",
                              (f"  {num(clause.points)} 分", "cyan"), (marks, "green"))
         line.overflow = "fold"  # Chinese has no spaces to wrap at
         node.add(line)
@@ -96,9 +100,11 @@ def clause_panel(pack: Pack, category: Category, item: Item, clause: Clause) -> 
     table.add_row("评估方式", "、".join(clause.method))
     table.add_row("佐证材料", clause.evidence_hint + ("（必须提供）" if clause.evidence_required else "（可选）"))
     if clause.criteria:
-        table.add_row("细项", "\n".join(f"{c.id}. {c.text}" for c in clause.criteria))
+        table.add_row("细项", "\n".join(f"{c.id}. {c.text}" + (f"\n   自动核验（只决定本细项）：{c.check}" if c.check else "")
+                                        for c in clause.criteria))
     if clause.check:
-        table.add_row("自动核验", clause.check)
+        role = "决定整条" if clause.decides == "clause" else "必要条件：不成立得 0 分，成立以自评为准"
+        table.add_row("自动核验", f"{clause.check}\n（{role}）")
     if clause.measure:
         scale = pack.scales.get(clause.id)
         steps = ""
@@ -110,9 +116,10 @@ def clause_panel(pack: Pack, category: Category, item: Item, clause: Clause) -> 
                 for s in scale.steps
             )
         table.add_row("分档计分", f"{clause.measure}\n{steps}")
-    for name in (pack.expressions[clause.id].thresholds if clause.id in pack.expressions else ()):
+    for name in dict.fromkeys(clause_thresholds(pack, clause)):
         t = pack.meta.thresholds[name]
-        table.add_row("阈值", f"{t.label}：{num(t.value)}{t.unit or ''}（{describe_source(pack, t.source)}）")
+        table.add_row("阈值", f"{t.label}：{num(t.value)}{t.unit or ''}（{BASIS_LABELS[t.basis]}）"
+                              f"——{describe_source(pack, t.source)}")
     table.add_row("不适用", "允许（须说明理由）" if clause.na_allowed else "不允许")
     table.add_row("整改建议", clause.guidance)
     table.add_row("出处", describe_source(pack, clause.source))

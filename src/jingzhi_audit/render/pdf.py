@@ -8,12 +8,15 @@ PDF attachments). WeasyPrint is imported here only, so the terminal path never p
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ReportError, SetupError
 from ..result import Result
 from .fonts import chinese_font
 from .html_report import render_html
+
+if TYPE_CHECKING:
+    from ..cycle.trend import Comparison
 
 BLOCKED: list[str] = []  # URLs refused during this process, for tests and diagnostics
 
@@ -49,9 +52,9 @@ def _fetcher_class(weasyprint: Any) -> type:
 _STATE: dict[str, Any] = {}
 
 
-def render_pdf(result: Result) -> bytes:
-    """The gap report as PDF bytes (A4, Chinese font embedded as a subset)."""
-    return html_to_pdf(render_html(result))
+def render_pdf(result: Result, history: Comparison | None = None) -> bytes:
+    """The gap report as PDF bytes (A4, Chinese font embedded as a subset); ``history``: 与上次评估相比."""
+    return html_to_pdf(render_html(result, history))
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
     from ..compare.engine import Comparison
     from ..result import Result
+    from ..result.cycle import CommunityHistory, DistrictHistory
+    from ..result.cycle import Comparison as History
     from ..result.district import DistrictSummary
     from ..result.validation import TargetReport
 
@@ -33,7 +35,8 @@ class Renderer(Generic[T]):
     binary: bool
     render: Callable[[T], str | bytes]
     description: str
-    view: Callable[[T], RenderableType] | None = None
+    view: Callable[[T, int], RenderableType] | None = None
+    """The terminal view at a console width (columns chosen to fit it)."""
 
 
 def _registry(*renderers: Renderer[T]) -> dict[str, Renderer[T]]:
@@ -60,10 +63,10 @@ def _table(result: Result) -> str:
     return render_text(result)
 
 
-def _table_view(result: Result) -> RenderableType:
+def _table_view(result: Result, width: int) -> RenderableType:
     from .terminal import result_view
 
-    return result_view(result)
+    return result_view(result, width)
 
 
 def _json(result: Result) -> str:
@@ -121,10 +124,10 @@ VALIDATE_FORMATS: dict[str, Renderer[list[TargetReport]]] = _registry(
 
 
 # -- comparisons (audit compare) -----------------------------------------------------------------
-def _compare_view(comparison: Comparison) -> RenderableType:
+def _compare_view(comparison: Comparison, width: int) -> RenderableType:
     from .compare_text import comparison_view
 
-    return comparison_view(comparison)
+    return comparison_view(comparison, width)
 
 
 def _compare_text(comparison: Comparison) -> str:
@@ -174,3 +177,84 @@ DISTRICT_FORMATS: dict[str, Renderer[DistrictSummary]] = _registry(
     Renderer("pdf", ".pdf", True, _summary_pdf, "全区 PDF 汇总"),
 )
 """The files ``audit batch`` writes as ``summary.<suffix>`` (the PDF only with ``--pdf``)."""
+
+
+def with_history(renderer: Renderer[Result], history: History) -> Renderer[Result]:
+    """A gap-report renderer that adds 「与上次评估相比」 (HTML and PDF); any other, unchanged."""
+    from dataclasses import replace
+
+    if renderer.name == "html":
+        from .html_report import render_html
+
+        return replace(renderer, render=lambda r: render_html(r, history))
+    if renderer.name == "pdf":
+        from .pdf import render_pdf
+
+        return replace(renderer, render=lambda r: render_pdf(r, history))
+    return renderer
+
+
+# -- the assessment cycle (audit diff, audit history) --------------------------------------------
+def _diff_view(outcome: Any) -> RenderableType:
+    from .cycle_text import diff_view
+
+    return diff_view(outcome.diff, outcome.plan)
+
+
+def _diff_fit(outcome: Any, width: int) -> RenderableType:
+    return _diff_view(outcome)  # its tables fold to the terminal's width
+
+
+def _diff_markdown(outcome: Any) -> str:
+    from .cycle_text import diff_markdown
+
+    return diff_markdown(outcome.diff, outcome.plan)
+
+
+def _diff_text(outcome: Any) -> str:
+    from .terminal import to_text
+
+    return to_text(_diff_view(outcome))
+
+
+def _diff_json(outcome: Any) -> str:
+    text: str = outcome.as_json()
+    return text
+
+
+DIFF_FORMATS: dict[str, Renderer[Any]] = _registry(
+    Renderer("table", ".txt", False, _diff_text, "终端表格", view=_diff_fit),
+    Renderer("json", ".json", False, _diff_json, "JSON"),
+    Renderer("markdown", ".md", False, _diff_markdown, "Markdown"),
+)
+"""``audit diff --format``."""
+
+
+def _history_view(found: CommunityHistory | DistrictHistory) -> RenderableType:
+    from .cycle_text import history_view
+
+    return history_view(found)
+
+
+def _history_fit(found: Any, width: int) -> RenderableType:
+    return _history_view(found)
+
+
+def _history_text(found: CommunityHistory | DistrictHistory) -> str:
+    from .terminal import to_text
+
+    return to_text(_history_view(found))
+
+
+def _history_markdown(found: CommunityHistory | DistrictHistory) -> str:
+    from .cycle_text import history_markdown
+
+    return history_markdown(found)
+
+
+HISTORY_FORMATS: dict[str, Renderer[Any]] = _registry(
+    Renderer("table", ".txt", False, _history_text, "终端表格", view=_history_fit),
+    Renderer("json", ".json", False, lambda h: h.model_dump_json(indent=2) + "\n", "JSON"),
+    Renderer("markdown", ".md", False, _history_markdown, "Markdown"),
+)
+"""``audit history --format``."""

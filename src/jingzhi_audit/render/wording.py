@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..result import FLAG_LABELS, REVIEW_STATE_LABELS, Result
+from ..result import FLAG_LABELS, REVIEW_STATE_LABELS, AutoCheck, ClauseResult, Result
 
 _CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A}
 
@@ -32,6 +32,10 @@ def notices(result: Result) -> list[str]:
         if unknown:
             reasons.append("一票否决事项缺少数据：" + "；".join(unknown))
         lines.append("评估不完整：" + "；".join(reasons) + "。")
+    gate = result.rating.gate
+    if gate is not None and not triggered:
+        bands = "、".join(b.label for b in result.pack.ratings if any(g.id == gate.id for g in b.gates))
+        lines.append(f"等级条件：{gate.message}（{bands}须“{gate.label}”）。")
     insufficient = [f"{c.id} {c.title}" for c in result.categories if "insufficient_basis" in c.flags]
     if insufficient:
         message = f"依据不足：{'、'.join(insufficient)} 的不适用条款超过本类分值的 {result.pack.na_cap * 100:g}%"
@@ -47,6 +51,12 @@ def na_cap_label(result: Result) -> str | None:
 
 
 def flag_summary(result: Result) -> str:
+    """``缺少佐证 0 · 佐证文件缺失 1 · …`` — the result's flag counts on one line."""
+    return " · ".join(flag_parts(result))
+
+
+def flag_parts(result: Result) -> list[str]:
+    """Each flag with its count (``缺少佐证 0``), to be joined or laid out by the caller."""
     counts = result.flag_counts
     parts = [
         f"{FLAG_LABELS['unevidenced']} {counts.unevidenced}",
@@ -60,7 +70,7 @@ def flag_summary(result: Result) -> str:
         n = sum(1 for c in result.clauses if flag in c.flags)
         if n:
             parts.append(f"{FLAG_LABELS[flag]} {n}")
-    return " · ".join(parts)
+    return parts
 
 
 EXPIRY_FLAGS = ("na_expired", "na_unapproved", "stale_evidence")
@@ -92,7 +102,29 @@ def rating_note(result: Result) -> str:
         return "（一票否决）"
     if result.rating.capped_by == "na_cap":
         return "（不适用比例过高，等级封顶）"
+    if result.rating.capped_by == "gate" and result.rating.gate is not None:
+        return f"（{result.rating.gate.message}）"
     return ""
+
+
+ESTIMATED = "工具推定"
+
+
+def basis_tag(basis: str | None) -> str:
+    """「（工具推定）」 after a requirement whose figure rests on the tool's own estimate."""
+    return f"（{ESTIMATED}）" if basis == "estimated" else ""
+
+
+def gate_note(result: Result) -> str:
+    """The gate that held a community back, for district tables (empty when none did)."""
+    gate = result.rating.gate
+    return gate.message if gate is not None and result.rating.capped_by == "gate" else ""
+
+
+def checks_of(clause: ClauseResult) -> list[tuple[str, AutoCheck]]:
+    """A clause's automatic checks with a label: its own (""), or each criterion's (「细项 a：」)."""
+    found = [("", clause.auto)] if clause.auto is not None else []
+    return found + [(f"细项 {c.id}：", c.auto) for c in clause.criteria if c.auto is not None]
 
 
 def percent(ratio: float | None) -> str:

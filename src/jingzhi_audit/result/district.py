@@ -7,10 +7,16 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from pydantic import ConfigDict, Field
 
 from ..models import Model
+from .cycle import DistrictChanges
 from .model import FlagCounts, RatingResult, Result
+
+ROW_FORMAT = 3
+"""Bumped when a row gains a field: a stored row of an older format is graded again, not reused."""
 
 
 class CategoryScore(Model):
@@ -60,6 +66,8 @@ class CommunityRow(Model):
     outputs: dict[str, str] = Field(description="本社区的输出文件（相对于输出文件夹）")
     review: ReviewBrief | None = Field(None, description="复核；没有复核文件时为 null")
     expired_na: int = Field(0, description="不适用已过期的条款数")
+    insufficient: list[str] = Field(default_factory=list,
+                                    description="依据不足的类别（不适用条款超过上限；等级可能因此封顶）")
 
 
 def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> CommunityRow:
@@ -73,6 +81,7 @@ def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> Commu
         gaps=[GapBrief(clause=g.clause, title=g.title, reason=g.reason, points_lost=g.points_lost)
               for g in result.gaps],
         outputs=outputs, **review_fields(result),
+        insufficient=[f"{c.id} {c.title}" for c in result.categories if "insufficient_basis" in c.flags],
     )
 
 
@@ -125,6 +134,12 @@ class ClauseMiss(Model):
 class RankedRow(Model):
     rank: int
     row: CommunityRow
+    label: str = Field("", description="在本区汇总中显示的社区名称：同名的社区附上街道或证据文件以示区分")
+
+    @property
+    def shown(self) -> str:
+        """The name to show: the label when set, else the community's own name."""
+        return self.label or self.row.name
 
 
 class Overrating(Model):
@@ -157,7 +172,28 @@ class DistrictSummary(Model):
     mismatched: list[str]
     average_total: float | None
     unsupported: list[SkippedFile] = Field(default_factory=list, description="因文件格式不支持而未读取的文件")
+    cycle: DistrictChanges | None = Field(None, description="与上次评估相比（归档与整改台账）")
     reviews: dict[str, int] = Field(default_factory=dict, description="复核状态计数：valid/lapsed/none")
     overrated: list[Overrating] = Field(default_factory=list, description="自评高于复核最多的社区（自评偏高）")
     lapsed_reviews: list[str] = Field(default_factory=list, description="复核已失效的社区")
     expired_na: list[str] = Field(default_factory=list, description="有不适用已过期条款的社区")
+    # -- what an inspector must not miss (issue 11) --
+    title: str = Field("", description="汇总的标题：证据文件中的区（市）；不一致或未填写时为文件夹名")
+    warnings: list[str] = Field(default_factory=list, description="同名社区、区（市）不一致等提示")
+    insufficient: list[str] = Field(default_factory=list, description="有依据不足类别的社区（等级可能因此封顶）")
+    unevidenced: list[str] = Field(default_factory=list, description="有条款缺少佐证的社区")
+
+    def attention(self) -> list[tuple[str, list[str]]]:
+        """The communities an inspector should look at, by reason (the same lists in every output)."""
+        return [("一票否决", self.vetoed), ("评估不完整", self.incomplete), ("自评与数据不符", self.mismatched),
+                ("依据不足", self.insufficient), ("缺少佐证", self.unevidenced)]
+
+    @property
+    def heading(self) -> str:
+        """The district's name for titles: ``title``, else the folder."""
+        return self.title or self.source
+
+    @property
+    def folder_note(self) -> str | None:
+        """The folder, when the title is the 区 named in the evidence rather than the folder's name."""
+        return self.source if self.title and self.title != PurePath(self.source).name else None

@@ -12,7 +12,8 @@ from pydantic import ConfigDict, Field
 
 from ..models import Model
 
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
+"""2: rating gates, per-criterion checks, the k/n rule for partial credit, threshold bases."""
 
 ClauseStatus = Literal["met", "partial", "not_met", "na", "unassessed"]
 ClauseFlag = Literal["unevidenced", "missing_attachment", "mismatch", "unverified", "unassessed", "verified",
@@ -53,12 +54,26 @@ class ToolInfo(Model):
     version: str
 
 
+FigureBasis = Literal["stated", "borrowed", "norm", "estimated"]
+
+
+class GateInfo(Model):
+    """A rating band's extra condition, as the pack states it (for the scoring-method section)."""
+
+    id: str
+    label: str = Field(description="条件，如“五项满意率均达到90%以上”")
+    message: str = Field(description="不成立时的说明，如“满意率未全部达到90%”")
+    check: str
+    source: str = Field(description="出处（文献与引文，或重构理由）")
+
+
 class RatingBand(Model):
     id: str
     label: str
     stars: int
     min_total: float | None = None
     min_category_ratio: float | None = None
+    gates: list[GateInfo] = []
 
 
 class PackInfo(Model):
@@ -100,13 +115,25 @@ class CommunityInfo(Model):
     code: str | None = None
 
 
+class GateResult(Model):
+    """The rating gate that held a community back from a higher band."""
+
+    id: str
+    band: str = Field(description="设置该条件的等级")
+    label: str
+    held: bool | None = Field(description="false 不成立；null 数据不全，无法判断（按不成立处理）")
+    missing_facts: list[str] = []
+    message: str = Field(description="完整说明，如“满意率未全部达到90%，等级最高为合格”")
+
+
 class RatingResult(Model):
     id: str
     label: str
     stars: int
-    capped_by: Literal["veto", "na_cap"] | None = Field(
-        None, description="因一票否决或不适用比例过高而降到此等级")
+    capped_by: Literal["veto", "na_cap", "gate"] | None = Field(
+        None, description="因一票否决、不适用比例过高或等级条件（gates）不成立而降到此等级")
     uncapped: str | None = Field(None, description="未受限制时本应得到的等级")
+    gate: GateResult | None = Field(None, description="使本社区未能评为更高等级的等级条件")
 
 
 class VetoResult(Model):
@@ -123,6 +150,7 @@ class CategoryResult(Model):
     points: float
     applicable: float
     na_points: float
+    na_exempt: float = Field(0, description="不适用分值中试点条款（pilot）的部分：不计入“依据不足”的比例")
     earned: float
     ratio: float | None
     score: float = Field(description="折算得分 = 得分率 × 本类分值，四舍五入到 4 位小数")
@@ -140,20 +168,23 @@ class ItemResult(Model):
     earned: float
 
 
-class Criterion(Model):
-    id: str
-    text: str
-    met: bool
-
-
 class AutoCheck(Model):
     kind: Literal["check", "measure"]
+    decides: Literal["clause", "necessary", "criterion"] = Field(
+        "clause", description="clause 数据决定整条；necessary 必要条件；criterion 只决定一个细项")
     expression: str
     facts: dict[str, float | int | bool | None]
     missing_facts: list[str] = []
     value: float | bool | None = None
     computed_credit: float | None = None
     error: str | None = None
+
+
+class Criterion(Model):
+    id: str
+    text: str
+    met: bool = Field(description="最终是否计为达到：自评（达标为全部、部分达标为所列细项），数据齐全的细项检查以数据为准")
+    auto: AutoCheck | None = None
 
 
 class ClauseResult(Model):
@@ -166,6 +197,8 @@ class ClauseResult(Model):
     method: list[str]
     evidence_required: bool
     evidence_hint: str
+    figure_basis: FigureBasis | None = Field(
+        None, description="自动检查所用阈值的依据（取最弱者）：stated/borrowed/norm/estimated（工具推定）")
     status: ClauseStatus = Field(description="自评状态；未填写为 unassessed")
     credit: float = Field(description="最终得分比例 0–1")
     earned: float = Field(description="条款得分（未按不适用折算）= points × credit")
@@ -190,6 +223,7 @@ class Gap(Model):
     credit: float
     points: float
     points_lost: float = Field(description="失分 = 条款分值 × (1 − 得分比例) × 本类分值 / 本类适用分值")
+    figure_basis: FigureBasis | None = Field(None, description="同 ClauseResult.figure_basis")
     guidance: str
 
 

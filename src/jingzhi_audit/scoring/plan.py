@@ -16,8 +16,10 @@ from pydantic import BaseModel
 
 from ..expr import Expression
 from ..pack import Pack
-from ..pack.model import Category, Clause, Scale, id_order
-from ..result import Criterion, PackInfo, RatingBand
+from ..pack.basis import clause_basis
+from ..pack.model import Category, Clause, Gate, Scale, Source, id_order
+from ..pack.rules import criterion_key, gate_key
+from ..result import Criterion, GateInfo, PackInfo, RatingBand
 
 M = TypeVar("M", bound=BaseModel)
 Steps = tuple[tuple[bool, Fraction | None, int], ...]  # (at_least?, bound, credit units)
@@ -59,8 +61,12 @@ class ClausePlan:
     half_points: int  # points × 2: clause points are multiples of 0.5
     expression: Expression | None
     steps: Steps | None
+    decides: str  # "clause" (a check or a measure decides the clause) or "necessary"
     criteria: tuple[tuple[str, str], ...]
-    unticked: list[Criterion]  # the criteria with none named as met (shared: results are immutable)
+    criterion_checks: tuple[Expression | None, ...]  # per criterion, its check (data decides it)
+    unticked: list[Criterion]  # the criteria with none met (shared: results are immutable)
+    all_met: list[Criterion]  # the criteria all met
+    pilot: bool  # N/A here does not count towards the N/A cap
     static: dict[str, Any]  # the ClauseResult fields that do not depend on evidence
 
 
@@ -72,6 +78,8 @@ class Plan:
     na_cap: Fraction
     category_points: tuple[Fraction, ...]
     items: tuple[tuple[Category, Any, int], ...]  # (category, item, half-points)
+    gates: tuple[tuple[tuple[Gate, Expression], ...], ...]  # per rating band, its gates
+    thresholds: dict[str, Fraction]
     pack_info: PackInfo
 
 
@@ -97,24 +105,31 @@ def plan_for(pack: Pack) -> Plan:
     for index, category in enumerate(pack.categories):
         for item in category.items:
             for clause in item.clauses:
+                criteria = clause.criteria or []
+                checks = tuple(pack.expressions.get(criterion_key(clause.id, c.id)) for c in criteria)
                 clauses.append(ClausePlan(
                     clause=clause, category=index, item_index=item_index[item.id],
                     order=id_order(clause.id), half_points=int(clause.points * 2),
                     expression=pack.expressions.get(clause.id), steps=steps_of(pack.scales.get(clause.id), units),
-                    criteria=tuple((c.id, c.text) for c in clause.criteria or ()),
-                    unticked=[new(Criterion, id=c.id, text=c.text, met=False) for c in clause.criteria or ()],
+                    decides=clause.decides or "clause",
+                    criteria=tuple((c.id, c.text) for c in criteria),
+                    criterion_checks=checks if any(checks) else (),
+                    unticked=[new(Criterion, id=c.id, text=c.text, met=False, auto=None) for c in criteria],
+                    all_met=[new(Criterion, id=c.id, text=c.text, met=True, auto=None) for c in criteria],
+                    pilot=clause.pilot,
                     static={
                         "id": clause.id, "category": category.id, "item": item.id, "title": clause.title,
                         "text": clause.text, "points": float(clause.points), "method": list(clause.method),
                         "evidence_required": clause.evidence_required, "evidence_hint": clause.evidence_hint,
-                        "guidance": clause.guidance,
+                        "figure_basis": clause_basis(pack, clause), "guidance": clause.guidance,
                     },
                 ))
     plan = Plan(
         units=units, partial_units=int(partial * units), clauses=tuple(clauses),
         na_cap=Fraction(pack.meta.na_cap), category_points=tuple(Fraction(c.points) for c in pack.categories),
         items=tuple((cat, item, sum(int(c.points * 2) for c in item.clauses)) for cat, item in items),
-        pack_info=pack_info(pack),
+        gates=tuple(tuple((g, pack.expressions[gate_key(r.id, g.id)]) for g in r.gates) for r in pack.meta.ratings),
+        thresholds=pack.thresholds, pack_info=pack_info(pack),
     )
     _PLANS.clear()  # one pack at a time in practice; never grow without bound
     _PLANS[id(pack)] = (pack, plan)
@@ -142,6 +157,16 @@ def pack_info(pack: Pack) -> PackInfo:
         na_cap=float(meta.na_cap), na_cap_rating=meta.na_cap_rating, bonus_cap=float(meta.bonus_cap),
         ratings=[new(RatingBand, id=r.id, label=r.label, stars=r.stars,
                       min_total=float(r.min_total) if r.min_total is not None else None,
-                      min_category_ratio=float(r.min_category_ratio) if r.min_category_ratio is not None else None)
+                      min_category_ratio=float(r.min_category_ratio) if r.min_category_ratio is not None else None,
+                      gates=[new(GateInfo, id=g.id, label=g.label, message=g.message, check=" ".join(g.check.split()),
+                                 source=source_text(g.source)) for g in r.gates])
                  for r in meta.ratings],
     )
+
+
+def source_text(source: Source) -> str:
+    """A source in one line: ``weihai-2022：「满意率均达到90%以上」`` or the reconstruction reason."""
+    if source.reconstructed is not None:
+        return f"重构：{source.reconstructed}"
+    parts = [f"「{source.quote}」" if source.quote else "", source.note or ""]
+    return f"{source.doc}：" + "；".join(p for p in parts if p)
