@@ -71,13 +71,40 @@ def test_the_dashboard_is_the_district_summary(client: Any, data_dir: Path) -> N
         assert got.headers["content-disposition"].startswith("attachment;")
 
 
-def test_change_since_last_year_comes_from_the_history(client: Any, app: Any) -> None:
-    store = app.state.web.store
-    store.record("hy001", "2025-11-30T10:00:00+08:00", "hy", "保存", 50.0, "合格")
+def test_change_since_last_year_comes_from_the_cycle_archive(client: Any, app: Any, data_dir: Path) -> None:
+    import dataclasses
+
+    from jingzhi_audit.cycle.archive import open_archive
+    from jingzhi_audit.cycle.store import entry_from_result, record
+
+    hy = assess(data_dir / "communities/hy001/community.yaml")
+    archive = open_archive(data_dir / "archive.sqlite")
+    try:
+        last_year = dataclasses.replace(entry_from_result(hy), code="hy001", assessed_on="2025-11-30",
+                                        total=50.0, total_text="50.0", evidence_sha256="0" * 64)
+        record(archive, last_year, hy.model_dump_json())
+    finally:
+        archive.dispose()
     login(client, "insp")
     page = client.get("/district").text
-    hy = assess(app.state.web.data_dir / "communities/hy001/community.yaml")
     assert f"{hy.total - 50.0:+.1f}" in page
+    history = client.get("/c/hy001/history").text
+    assert "2025-11-30" in history and "50.0" in history
+
+
+def test_every_save_is_an_assessment_in_the_archive_audit_history_reads(client: Any, data_dir: Path) -> None:
+    from jingzhi_audit.api import history
+
+    login(client, "jy")
+    token = csrf(client.get("/c/jy002").text)
+    for status in ("met", "not_met"):
+        assert client.post("/c/jy002/clause/5.1.1", data={"csrf": token, "status": status}).status_code == 200
+    archived = history(str(data_dir / "archive.sqlite"), "jy002")
+    assert len(archived.assessments) == 2
+    own = assess(data_dir / "communities/jy002/community.yaml")
+    assert archived.assessments[-1].total == own.total
+    page = client.get("/c/jy002/history").text
+    assert page.count("<tr><td>") >= 2 and "保存条款 5.1.1" in page
 
 
 def _zip_folder(folder: Path) -> bytes:

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..result import Result
 from .grading import district_of
 from .security import SecurityHeaders, Signer, current_session, load_secret
 from .store import CODE, Store, User
@@ -34,6 +35,9 @@ class Web:
         self.data_dir = data_dir.resolve()
         (self.data_dir / "communities").mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir)
+        from .archiving import open_data_archive
+
+        self.archive = open_data_archive(self.data_dir)
         self.signer = Signer(load_secret(self.data_dir))
         self.secure_cookies = False
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
@@ -45,6 +49,15 @@ class Web:
             ROLE_LABELS={"admin": "管理员", "inspector": "复核人员", "community": "社区"},
             STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS, REASON_LABELS=REASON_LABELS,
             VERDICT_LABELS=VERDICT_LABELS, REVIEW_STATE_LABELS=REVIEW_STATE_LABELS)
+
+    def record(self, code: str, at: str, by: str, action: str, result: Result | None, reviewed: float | None = None) -> None:
+        """Log an action of ``by`` and record the result in the archive (the cycle's assessments)."""
+        from .archiving import record
+
+        self.store.record(code, at, by, action, result.total if result else None,
+                          result.rating.label if result else None, reviewed)
+        if result is not None:
+            record(self.archive, code, result)
 
     def folder(self, code: str) -> Path:
         """The community's evidence folder (codes are checked: never a path outside the data dir)."""

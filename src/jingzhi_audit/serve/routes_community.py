@@ -82,7 +82,7 @@ def _save(ctx: Ctx, change: Any, action: str, focus: str) -> Response:
         folders.write_evidence(path, pack, new)
         forget(folder)
         result = assess_folder(folder)
-        ctx.app.store.record(ctx.code, now_iso(), ctx.session.user.name, action, result.total, result.rating.label)
+        ctx.app.record(ctx.code, now_iso(), ctx.session.user.name, action, result)
     return RedirectResponse(f"/c/{ctx.code}?saved={quote(focus)}#{quote(focus)}", status_code=303)
 
 
@@ -173,7 +173,7 @@ def submit(ctx: Ctx) -> Response:
             return ctx.app.refuse(ctx.request, 409, "自评已提交复核")
         result = assess_folder(folder)
         ctx.app.store.lock(ctx.code, ctx.session.user.name)
-        ctx.app.store.record(ctx.code, now_iso(), ctx.session.user.name, "提交复核", result.total, result.rating.label)
+        ctx.app.record(ctx.code, now_iso(), ctx.session.user.name, "提交复核", result)
     return RedirectResponse(f"/c/{ctx.code}", status_code=303)
 
 

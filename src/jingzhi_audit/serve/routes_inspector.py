@@ -1,4 +1,5 @@
-"""An inspector's pages: the district dashboard and its summary files, a community's history,
+"""An inspector's pages: the district dashboard and its summary files (the change since last year
+from the cycle's archive), a community's history,
 the review form and sign-off, unlocking, and importing a folder or workbook.
 
 The review is the CLI's review file (``community.review.yaml`` beside the evidence), written with
@@ -19,6 +20,8 @@ from ..clock import now_iso
 from ..diagnostics import validation_problems
 from ..errors import AuditError, Problem
 from . import folders
+from .archiving import change_since_last_year
+from .archiving import history as archived
 from .grading import assess_folder, district, forget
 from .routes_community import download
 from .security import Ctx, guard
@@ -37,23 +40,13 @@ def _heat(ratio: float | None) -> str:
     return f"h{sum(1 for limit in HEAT if ratio >= limit)}"
 
 
-def _last_year(history: list[dict[str, Any]], year: str) -> float | None:
-    for event in history:  # newest first
-        if str(event["at"])[:4] < year and event["total"] is not None:
-            return float(event["total"])
-    return None
-
-
 @guard(*INSPECTORS)
 def dashboard(ctx: Ctx) -> Response:
     """GET /district: ranking, ratings, heat map, communities needing attention, frequent gaps."""
     view = district(ctx.app.data_dir, _district_name(ctx), generated_at=now_iso())
-    year = now_iso()[:4]
     codes = {row.path: code for code, row in view.rows.items()}
-    change: dict[str, float | None] = {}
-    for code, row in view.rows.items():
-        before = _last_year(ctx.app.store.history(code), year)
-        change[code] = None if before is None else round(row.total - before, 1)
+    change = {code: change_since_last_year(ctx.app.archive, code, result)[0]
+              for code, result in view.results.items()}
     s = view.summary
     attention = sorted({*s.vetoed, *s.incomplete, *s.mismatched, *s.lapsed_reviews,
                         *(o.name for o in s.overrated)})
@@ -81,6 +74,7 @@ def summary_file(ctx: Ctx) -> Response:
 def history(ctx: Ctx) -> Response:
     """GET /c/{code}/history: every save, submission and review of the community."""
     return ctx.app.render(ctx.request, "history.html", session=ctx.session, code=ctx.code,
+                          assessments=list(reversed(archived(ctx.app.archive, ctx.code))),
                           events=ctx.app.store.history(ctx.code))
 
 
@@ -139,7 +133,7 @@ def _write_review(ctx: Ctx, update: Any) -> Response:
         forget(folder)
         result = assess_folder(folder)
         reviewed = result.review.total if result.review else None
-        ctx.app.store.record(ctx.code, now_iso(), user.name, "复核", result.total, result.rating.label, reviewed)
+        ctx.app.record(ctx.code, now_iso(), user.name, "复核", result, reviewed)
     return RedirectResponse(f"/c/{ctx.code}/review", status_code=303)
 
 
@@ -181,8 +175,8 @@ def sign(ctx: Ctx) -> Response:
         forget(folder)
         result = assess_folder(folder)
         ctx.app.store.unlock(ctx.code)
-        ctx.app.store.record(ctx.code, now_iso(), ctx.session.user.name, "复核签署", result.total,
-                             result.rating.label, result.review.total if result.review else None)
+        ctx.app.record(ctx.code, now_iso(), ctx.session.user.name, "复核签署", result,
+                       result.review.total if result.review else None)
     return RedirectResponse(f"/c/{ctx.code}/review", status_code=303)
 
 
@@ -190,7 +184,7 @@ def sign(ctx: Ctx) -> Response:
 def unlock(ctx: Ctx) -> Response:
     """POST /c/{code}/unlock: send a submitted assessment back to the community."""
     ctx.app.store.unlock(ctx.code)
-    ctx.app.store.record(ctx.code, now_iso(), ctx.session.user.name, "退回修改", None, None)
+    ctx.app.record(ctx.code, now_iso(), ctx.session.user.name, "退回修改", None)
     return RedirectResponse(f"/c/{ctx.code}/review", status_code=303)
 
 
@@ -211,8 +205,7 @@ def import_evidence(ctx: Ctx) -> Response:
             return review_page(ctx, problems=[p if isinstance(p, Problem) else str(p) for p in problems], status=422)
         forget(folder)
         result = assess_folder(folder)
-        ctx.app.store.record(ctx.code, now_iso(), ctx.session.user.name, f"导入证据（{count} 条）",
-                             result.total, result.rating.label)
+        ctx.app.record(ctx.code, now_iso(), ctx.session.user.name, f"导入证据（{count} 条）", result)
     return RedirectResponse(f"/c/{ctx.code}/review", status_code=303)
 
 
