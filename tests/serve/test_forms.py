@@ -164,3 +164,20 @@ def test_submitting_locks_the_assessment_until_an_inspector_unlocks_it(client: A
     assert client.post("/c/jy002/clause/5.1.1", data={"csrf": token, "status": "met"}).status_code == 200
     history = client.get("/c/jy002/history").text
     assert "提交复核" in history and "退回修改" in history
+
+
+def test_not_applicable_with_reason_and_approval_is_saved_as_the_cli_reads_it(client: Any, data_dir: Path) -> None:
+    from jingzhi_audit.evidence.loader import load_evidence
+
+    pack, _ = load_evidence(data_dir / "communities/jy002/community.yaml")
+    cid = next(c.id for _, _, c in pack.clauses() if c.na_allowed and c.na_requires_approval)
+    login(client, "jy")
+    response = client.post(f"/c/jy002/clause/{cid}", data={
+        "csrf": _token(client), "status": "na", "reason": "本社区无此类设施", "approved_by": "鲸园街道办事处"})
+    assert response.status_code == 200
+    _, evidence = load_evidence(data_dir / "communities/jy002/community.yaml")
+    entry = evidence.data.clauses[cid]
+    assert entry is not None
+    assert (entry.status, entry.reason, entry.approved_by) == ("na", "本社区无此类设施", "鲸园街道办事处")
+    clause = next(c for c in assess(data_dir / "communities/jy002/community.yaml").clauses if c.id == cid)
+    assert clause.status == "na" and "na_unapproved" not in clause.flags

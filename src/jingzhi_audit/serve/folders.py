@@ -121,13 +121,13 @@ def _raw(data: EvidenceFile) -> dict[str, Any]:
 
 
 def with_clause(pack: Pack, data: EvidenceFile, cid: str, form: dict[str, Any]) -> EvidenceFile:
-    """``data`` with clause ``cid`` set from a form (status, criteria ticks, note, N/A reason);
-    its attachments and approval are kept."""
+    """``data`` with clause ``cid`` set from a form (status, criteria ticks, note, N/A reason and
+    approval); its attachments and any ``valid_until`` are kept."""
     if cid not in pack.index:
         raise FormProblems([Problem("网页表单", None, f"clauses.{cid}", f"规则包 {pack.id} 中没有条款 {cid}")])
     raw = _raw(data)
     entry = dict(raw.get("clauses", {}).get(cid) or {})
-    for key in ("status", "note", "reason"):
+    for key in ("status", "note", "reason", "approved_by"):
         value = (form.get(key) or "").strip()
         if value:
             entry[key] = value
