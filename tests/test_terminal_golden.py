@@ -74,7 +74,8 @@ def district(monkeypatch: pytest.MonkeyPatch) -> DistrictSummary:
     failed = [FailedFile(path="broken/community.yaml", errors=["broken/community.yaml:3: clauses.5.1.1.status: 状态「已完成」不是可选值"])]
     pack = load_pack(resolve_pack("jingzhi-2022"))
     return summarize(rows, failed, source="examples", pack=pack.id, pack_title=pack.meta.title,
-                     bands=pack_info(pack).ratings, generated_at=AT)
+                     bands=pack_info(pack).ratings, generated_at=AT,
+                     titles={cid: clause.title for cid, (_, _, clause) in pack.index.items()})  # as batch passes them
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -11,18 +11,17 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import __version__
+from . import __version__, cli_common
 from .cli_text import ZhCommand, ZhGroup
-from .errors import EXIT_INTERRUPTED, EXIT_INVALID, AuditError, UsageError
-from .files import protect_user_file, refuse_input
+from .errors import EXIT_INVALID, UsageError
+from .files import refuse_input
 from .render.registry import (
     COMPARE_FORMATS,
     DIFF_FORMATS,
@@ -30,13 +29,8 @@ from .render.registry import (
     REPORT_FORMATS,
     RESULT_FORMATS,
     VALIDATE_FORMATS,
-    Renderer,
-    by_suffix,
 )
 from .schemas import SCHEMAS
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 app = typer.Typer(
     name="audit",
@@ -62,49 +56,9 @@ SchemaKind = StrEnum("SchemaKind", [(n, n) for n in SCHEMAS])  # type: ignore[mi
 TEXT = ValidateFormat("text")
 
 
-def _stderr(message: str) -> None:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
-
-
-def _echo(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
-
-
-def _console_width() -> int:
-    """The terminal's width (80 when piped, as rich decides; ``COLUMNS`` overrides)."""
-    from rich.console import Console
-
-    return Console().width
-
-
-def _print(view: RenderableType) -> None:
-    from rich.console import Console
-
-    Console(highlight=False, emoji=False).print(view)
-
-
-@contextmanager
-def _boundary() -> Iterator[None]:
-    try:
-        yield
-    except AuditError as exc:
-        if isinstance(exc, UsageError):  # as click shows its own: the usage line and the help hint first
-            from .cli_text import current_usage
-
-            for line in current_usage():
-                _stderr(line)
-        _stderr(f"错误：{exc.message}" if "\n" not in exc.message else f"错误：\n{exc.message}")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _stderr("已中断。")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    except SystemExit as exc:
-        if isinstance(exc.code, int) and exc.code > 128:  # a signal turned into an orderly exit
-            _stderr("已终止。")
-        raise
+# The boundary and the output helpers are shared with the fast path of ``audit score`` (launch.py).
+_stderr, _echo, _print, _boundary = cli_common.stderr, cli_common.echo, cli_common.show, cli_common.boundary
+_pick, _emit, _console_width = cli_common.pick, cli_common.emit, cli_common.console_width
 
 
 def command(func: F) -> F:
@@ -130,47 +84,6 @@ def _root(
                                           help="显示版本号并退出。")] = False,
 ) -> None:
     """精致幸福社区建设规范社区自评与区域评估工具。"""
-
-
-def _pick(registry: dict[str, Renderer[Any]], chosen: StrEnum | None, output: Path | None,
-          default: str, *, source: Path, what: str) -> Renderer[Any]:
-    """The renderer named by ``--format``, else the one ``-o``'s suffix names, else ``default``.
-
-    An ``-o`` that is the input or a person's file is refused first (exit 1); then a file suffix
-    the renderer cannot write (``-f json -o x.pdf``, ``-o x.xlsx``) is a usage error (exit 2).
-    """
-    if output is None:
-        return registry[chosen.value if chosen is not None else default]
-    refuse_input(output, source, what=what)
-    protect_user_file(output)
-    suffix = output.suffix.lower()
-    found = registry[chosen.value] if chosen is not None else by_suffix(registry, suffix)
-    if found is None or not (suffix == found.suffix or (suffix == ".txt" and not found.binary)):
-        writable = "、".join(dict.fromkeys(r.suffix for r in registry.values()))
-        what = f"{found.name} 格式不能写入“{suffix or '无扩展名'}”文件" if found is not None \
-            else f"不能写入“{suffix or '无扩展名'}”文件"
-        raise UsageError(f"{what}：请用扩展名 {writable} 之一" + (
-            f"，如 -o {output.stem}{found.suffix}" if found is not None else "，或用 --format 指定格式"))
-    return found
-
-
-def _emit(renderer: Renderer[Any], value: Any, output: Path | None, *, source: Path | None = None,
-          what: str = "输入文件") -> None:
-    """Draw ``value`` to the terminal, or into ``output`` (atomically, never over its input)."""
-    from .api import save
-
-    if output is None:
-        if renderer.binary:
-            raise UsageError(f"{renderer.name.upper()} 格式需要用 -o 指定输出文件，如 -o report.{renderer.name}")
-        if renderer.view is not None:
-            _print(renderer.view(value, _console_width()))
-        else:
-            _echo(str(renderer.render(value)))
-        return
-    from .files import display_path
-
-    save(renderer.render(value), output, source=source, what=what)
-    _stderr(f"已写入 {display_path(output)}")
 
 
 # -- validate ----------------------------------------------------------------------------------
@@ -254,33 +167,9 @@ def score(
     archive: Annotated[str | None, typer.Option("--archive", help="把结果记入评估归档（SQLite 文件路径或 postgresql:// 地址）；报告附「与上次评估相比」。")] = None,
 ) -> None:
     """为一个社区评分：终端表格，或 JSON、Markdown、HTML、PDF 报告；有复核文件时同时给出复核后得分。"""
-    from .api import assess
-
-    renderer = _pick(RESULT_FORMATS, format, output, "table", source=file, what="输入的证据文件")
-    result = assess(file, standard=standard, review=review)
-    history = _record(result, archive) if archive is not None else None
-    if history is not None:
-        from .render.registry import with_history
-
-        renderer = with_history(renderer, history)  # the gap report gains 「与上次评估相比」
-    _emit(renderer, result, output, source=file, what="输入的证据文件")
-    if fail_under is not None and result.total < fail_under:
-        _stderr(f"总分 {result.total_text} 低于 --fail-under {fail_under:g}。")
-        raise typer.Exit(EXIT_INVALID)
-
-
-def _record(result: Any, archive: str) -> Any:
-    """Record a score in the archive (``--archive``); the comparison with the previous assessment."""
-    from .api import record
-
-    outcome = record(result, archive)
-    for warning in outcome.warnings:
-        _stderr(f"注意：{warning}")
-    done = "已记入归档" if outcome.created else "归档中已有这份证据的评估，未重复记录"
-    change = outcome.history
-    moved = f"；与上次（{change.previous_on}，{change.previous_total_text}）相比 {change.total_change:+.1f}" if change else ""
-    _stderr(f"{done} {outcome.archive}{moved}")
-    return change
+    # The same body as the fast path (launch.py) runs for the common forms of this command.
+    cli_common.score(file, standard=standard, format=format.value if format is not None else None,
+                     output=output, fail_under=fail_under, review=review, archive=archive)
 
 
 @command
@@ -537,9 +426,8 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # pragma: no cover - a bug, not bad input
-        _stderr(f"内部错误（这是本工具的缺陷，请连同以下信息报告）：{type(exc).__name__}: {exc}\n"
-                "设置环境变量 JINGZHI_AUDIT_DEBUG=1 可查看完整调用栈。")
-        sys.exit(4)
+        cli_common.internal_error(exc)
+        sys.exit(cli_common.INTERNAL_ERROR)
 
 
 # -- serve & users (issue 15: the web app) ----------------------------------------------------------

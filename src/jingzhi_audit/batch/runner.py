@@ -186,6 +186,7 @@ def _init_worker(standard: str | None, pdf: bool, out: str, generated_at: str, a
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it terminates the pool
     signal.signal(signal.SIGTERM, _exit_on_term)
     _init_worker_inline(standard, pdf, out, generated_at, archive)
+    _WORKER["pool"] = True  # a process of its own: it may tune the garbage collector
     if pdf:
         from ..render.fonts import chinese_font
         from ..render.pdf import _weasyprint
@@ -227,6 +228,11 @@ def grade(task: Task) -> Outcome:
 
             pdf_path = task.output(".pdf")
             write_bytes_atomic(pdf_path, render_pdf(result, _history(result)))
+            if state.get("pool") and not state.get("warm"):  # a worker's first report: fonts and caches loaded
+                from ..render.pdf import keep_warm
+
+                keep_warm()
+                state["warm"] = True
             outputs["pdf"] = pdf_path.relative_to(out).as_posix()
         row = row_from_result(result, task.rel, outputs)
         folder = task.path.parent

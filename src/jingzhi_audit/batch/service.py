@@ -66,6 +66,7 @@ def run_batch(options: BatchOptions, tasks: list[Task],
         rows, failed, source=display_path(options.source),
         pack=pack.id if pack else (options.standard or ""), pack_title=pack.meta.title if pack else "",
         bands=_bands(pack), generated_at=options.generated_at,
+        titles={cid: clause.title for cid, (_, _, clause) in pack.index.items()} if pack is not None else None,
     ).model_copy(update={"unsupported": skipped_files(options), "cycle": changes})
     written = write_summary(summary, options.out, pdf=options.pdf)
     graded = sum(1 for o in result.outcomes if not o.skipped)

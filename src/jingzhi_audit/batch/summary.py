@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import PurePath
@@ -25,7 +25,9 @@ from .reviews import review_summary
 
 
 def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, source: str, pack: str,
-              pack_title: str, bands: Sequence[RatingBand], generated_at: str) -> DistrictSummary:
+              pack_title: str, bands: Sequence[RatingBand], generated_at: str,
+              titles: Mapping[str, str | None] | None = None) -> DistrictSummary:
+    """The district summary of ``rows``; ``titles`` are the clause titles of the pack, by ID."""
     ordered = sorted(rows, key=lambda r: (-r.total, r.name, r.path))
     label, same_names = attention.labels(rows)
     title, title_warnings = attention.district_title(rows, PurePath(source).name or source)
@@ -41,7 +43,7 @@ def summarize(rows: Sequence[CommunityRow], failed: Sequence[FailedFile], *, sou
     return DistrictSummary(
         generated_at=generated_at, source=source, pack=pack, pack_title=pack_title,
         files=len(rows) + len(failed), graded=len(rows), failed=list(failed), ranking=ranking, ratings=ratings,
-        categories=_category_stats(rows, label), clauses_missed=_clauses_missed(rows),
+        categories=_category_stats(rows, label), clauses_missed=_clauses_missed(rows, titles or {}),
         vetoed=[label[r.path] for r in ordered if r.vetoes or r.rating.capped_by == "veto"],
         incomplete=[label[r.path] for r in ordered if not r.complete],
         mismatched=[label[r.path] for r in ordered if r.flags.mismatch],
@@ -81,15 +83,15 @@ class _Miss:
     reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _clauses_missed(rows: Sequence[CommunityRow]) -> list[ClauseMiss]:
+def _clauses_missed(rows: Sequence[CommunityRow], titles: Mapping[str, str | None]) -> list[ClauseMiss]:
     """Clauses most often short across the district: how many communities, how many points lost."""
     seen: dict[str, _Miss] = {}
     for row in rows:
-        for gap in row.gaps:
-            miss = seen.setdefault(gap.clause, _Miss(gap.title))
+        for clause, reason, lost in row.gaps:
+            miss = seen.setdefault(clause, _Miss(titles.get(clause)))
             miss.communities += 1
-            miss.lost += Fraction(str(gap.points_lost))
-            miss.reasons[gap.reason] += 1
+            miss.lost += Fraction(str(lost))
+            miss.reasons[reason] += 1
     out = [ClauseMiss(clause=cid, title=m.title, communities=m.communities, points_lost=r4(m.lost),
                       reasons=dict(m.reasons)) for cid, m in seen.items()]
     out.sort(key=lambda m: (-m.communities, -m.points_lost, id_order(m.clause)))

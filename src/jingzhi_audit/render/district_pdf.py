@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
+
+from markupsafe import Markup
 
 from ..result import REASON_LABELS
 from ..result.district import DistrictSummary
@@ -25,13 +28,42 @@ def _heat(ratio: float | None) -> str:
     return "#b7f0c9"
 
 
+HEAT_STEPS = 20  # heat-map colours in steps of 5 %
+SHOWN = 100  # communities in the ranking and the heat map: the first 50 and the last 50 (all in summary.xlsx)
+
+
+@functools.cache
+def district_css() -> Markup:
+    """Classes for the heat map's colours and the bars' widths (our own static rules: a district's
+    tables carried ~2,400 inline styles, which WeasyPrint parses and cascades one by one)."""
+    heat = [f".h{i} {{ background: {_heat(i / HEAT_STEPS)}; }}" for i in range(HEAT_STEPS + 1)]
+    bars = [f".w{i} {{ width: {i}%; }}" for i in range(101)]
+    return Markup("\n".join([*heat, f".hx {{ background: {_heat(None)}; }}", *bars]))
+
+
+def _heat_class(ratio: float | None) -> str:
+    return "hx" if ratio is None else f"h{round(max(0.0, min(1.0, ratio)) * HEAT_STEPS)}"
+
+
+def _width_class(share: float) -> str:
+    return f"w{round(max(0.0, min(100.0, share)))}"
+
+
 def district_context(summary: DistrictSummary) -> dict[str, Any]:
     top = max((r.row.total for r in summary.ranking), default=100) or 100
+    ranking = summary.ranking
+    hidden = max(0, len(ranking) - SHOWN)
     return {
         "s": summary,
+        # a long table costs WeasyPrint ~13 ms a community: show the head and the tail of the ranking
+        "head": ranking[: SHOWN // 2] if hidden else ranking,
+        "tail": ranking[len(ranking) - SHOWN // 2:] if hidden else [],
+        "hidden": hidden,
         "css": stylesheet(),
-        "heat": _heat,
-        "bar": lambda total: f"{max(0.0, min(100.0, total / top * 100)):.1f}",
+        "district_css": district_css(),
+        "heat": _heat_class,
+        "bar": lambda total: _width_class(total / top * 100),
+        "width": _width_class,
         "reason": lambda k: REASON_LABELS.get(k, k),
         "max_count": max((r.count for r in summary.ratings), default=1) or 1,
         "marks": marks,

@@ -117,8 +117,9 @@ def _ranking(summary: DistrictSummary, width: int) -> Table:
     shown = rows if len(rows) <= TOP + BOTTOM else rows[:TOP] + rows[-BOTTOM:]
     title = "总分排名" if shown is rows else f"总分排名（前 {TOP} 名与后 {BOTTOM} 名，完整排名见 summary.xlsx）"
     categories = [Column(c.title.removeprefix("社区"), "right", drop=3, group="categories") for c in summary.categories]
-    changes = summary.cycle.by_path() if summary.cycle is not None else {}
-    change = [Column("变化", "right", drop=4)] if changes else []  # 与上次评估相比 (the archive)
+    comparable = summary.cycle is not None and summary.cycle.comparable
+    changes = summary.cycle.by_path() if summary.cycle is not None and comparable else {}
+    change = [Column("变化", "right", drop=4)] if changes else []  # 与上次评估相比: only with an earlier one
     columns = [Column("排名", "right"), Column("社区", wrap=True, floor=8), Column("街道", drop=2),
                Column("总分", "right"), Column("等级"), *change, *categories,
                Column("标记", wrap=True, floor=10, drop=1, items="、")]

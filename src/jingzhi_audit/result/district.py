@@ -7,9 +7,10 @@ output (terminal, JSON, CSV, XLSX, PDF) renders it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import PurePath
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from ..models import Model
 from .cycle import DistrictChanges
@@ -27,12 +28,15 @@ class CategoryScore(Model):
     score_text: str
     ratio: float | None
 
+    @field_validator("id", "title")
+    @classmethod
+    def _shared(cls, text: str) -> str:
+        return sys.intern(text)  # the same six categories in every community of a district
 
-class GapBrief(Model):
-    clause: str
-    title: str | None
-    reason: str
-    points_lost: float
+
+GapBrief = tuple[str, str, float]
+"""One gap of a community, as the district summary needs it: clause ID, reason, points lost (the
+clause's title is the pack's, looked up once for the district)."""
 
 
 class ReviewBrief(Model):
@@ -48,7 +52,8 @@ class ReviewBrief(Model):
 
 
 class CommunityRow(Model):
-    """One graded community, as the district summary needs it."""
+    """One graded community, as the district summary needs it, and no more: the parent of a batch
+    holds one per community (a 60-gap community: 55 KB as models → about 10 KB)."""
 
     path: str = Field(description="证据文件相对于区文件夹的路径")
     name: str
@@ -62,12 +67,18 @@ class CommunityRow(Model):
     categories: list[CategoryScore]
     flags: FlagCounts
     vetoes: list[str] = Field(description="触发的一票否决事项")
-    gaps: list[GapBrief]
+    gaps: list[GapBrief] = Field(description="差距：[条款编号, 原因, 失分]")
     outputs: dict[str, str] = Field(description="本社区的输出文件（相对于输出文件夹）")
     review: ReviewBrief | None = Field(None, description="复核；没有复核文件时为 null")
     expired_na: int = Field(0, description="不适用已过期的条款数")
     insufficient: list[str] = Field(default_factory=list,
                                     description="依据不足的类别（不适用条款超过上限；等级可能因此封顶）")
+
+    @field_validator("gaps")
+    @classmethod
+    def _shared_words(cls, gaps: list[GapBrief]) -> list[GapBrief]:
+        # clause IDs and reasons repeat in every community: one string each for the whole district
+        return [(sys.intern(clause), sys.intern(reason), lost) for clause, reason, lost in gaps]
 
 
 def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> CommunityRow:
@@ -78,8 +89,7 @@ def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> Commu
         categories=[CategoryScore(id=c.id, title=c.title, points=c.points, score=c.score, score_text=c.score_text,
                                   ratio=c.ratio) for c in result.categories],
         flags=result.flag_counts, vetoes=[v.title for v in result.vetoes if v.triggered],
-        gaps=[GapBrief(clause=g.clause, title=g.title, reason=g.reason, points_lost=g.points_lost)
-              for g in result.gaps],
+        gaps=[(g.clause, g.reason, g.points_lost) for g in result.gaps],
         outputs=outputs, **review_fields(result),
         insufficient=[f"{c.id} {c.title}" for c in result.categories if "insufficient_basis" in c.flags],
     )
