@@ -7,6 +7,7 @@
 #   poppler-utils                    pdftotext/pdffonts/pdftoppm/pdfdetach, used by the tests
 #   libreoffice-calc-nogui           LibreOffice headless: the tests round-trip workbooks through it,
 #                                    and audit reads .ods evidence by converting it to .xlsx
+#   chromium                         headless browser the web-app (audit serve) tests drive via Playwright
 #   nodejs npm                       only when npm is missing: the tests install yaml-language-server
 #   tmux                             a real terminal of 60 and 80 columns for the terminal-view tests
 #   postgresql                       PostgreSQL 15 (initdb, pg_ctl, postgres, psql): the archive tests
@@ -14,7 +15,7 @@
 # Not root: print the command to run and go on (the Python parts still work; PDF tests skip).
 set -eu
 packages="fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils fontconfig tmux postgresql"
-packages="$packages libreoffice-calc-nogui"
+packages="$packages libreoffice-calc-nogui chromium"
 if ! command -v npm >/dev/null 2>&1; then
     packages="$packages nodejs npm"
 fi

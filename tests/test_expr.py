@@ -76,3 +76,32 @@ REFUSED = [
 def test_refused_expressions(source: str, message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         compile_expression(source, facts=FACTS, thresholds=THRESHOLDS)
+
+
+def test_expressions_evaluate_correctly_from_many_threads_at_once() -> None:
+    """The web app scores in worker threads: an evaluator's names must not leak between them."""
+    import threading
+
+    expression = compile_expression("facts.a == facts.b")
+    failures: list[str] = []
+
+    def run(value: int) -> None:
+        for _ in range(2000):
+            names, _missing = expression.bind({"a": value, "b": 1}, {})
+            if expression.evaluate_bound(names) is not (value == 1):
+                failures.append(f"a={value}")
+                return
+
+    import sys
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: a shared evaluator shows at once
+    try:
+        threads = [threading.Thread(target=run, args=(i % 2,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []

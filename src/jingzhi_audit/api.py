@@ -298,3 +298,39 @@ def plan(result_file: Path, output: Path, *, force: bool = False) -> int:
     from .cycle.service import plan_command
 
     return plan_command(result_file, output, force=force)
+
+
+# -- serve (the web app) -----------------------------------------------------------------------------
+DEFAULT_DATA = Path("jingzhi-data")
+
+
+def add_user(data_dir: Path, name: str, password: str, *, role: str, district: str | None = None,
+             community: str | None = None, community_name: str | None = None) -> Any:
+    """``audit users add``: create an account of the web app (and a community account's evidence
+    folder, ``DIR/communities/<code>/community.yaml``, when it has none)."""
+    from .serve.folders import ensure_community
+    from .serve.store import Store
+
+    store = Store(data_dir)
+    try:
+        user = store.add_user(name, password, role, district=district, community=community)
+    finally:
+        store.close()
+    if user.community:
+        ensure_community(data_dir, user.community, name=community_name, district=district)
+    return user
+
+
+def serve(data_dir: Path = DEFAULT_DATA, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """``audit serve``: run the web app on ``host:port`` until interrupted (uvicorn)."""
+    try:
+        import uvicorn
+
+        from .serve.app import create_app
+    except ImportError as exc:
+        from .errors import SetupError
+
+        raise SetupError(f"网页服务需要额外的依赖（{exc.name}）：请安装 pip install 'jingzhi-audit[serve]'") from None
+    app = create_app(data_dir)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                proxy_headers=False)

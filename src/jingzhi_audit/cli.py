@@ -431,3 +431,53 @@ def main() -> None:
     except Exception as exc:  # pragma: no cover - a bug, not bad input
         cli_common.internal_error(exc)
         sys.exit(cli_common.INTERNAL_ERROR)
+
+
+# -- serve & users (issue 15: the web app) ----------------------------------------------------------
+users_app = typer.Typer(help="网页服务（audit serve）的账号。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(users_app, name="users")
+DataOption = Annotated[Path, typer.Option("--data", help="数据文件夹：账号、会话与各社区的证据文件夹都保存在这里。")]
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="用户名。")],
+    role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、inspector（复核人员）、community（社区）。")],
+    district: Annotated[str | None, typer.Option("--district", help="所辖区（市），复核人员必填；社区账号为社区所在区。")] = None,
+    community: Annotated[str | None, typer.Option("--community", help="社区代码（社区账号必填）。")] = None,
+    community_name: Annotated[str | None, typer.Option("--name", help="社区名称（新建社区时写入证据文件）。")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码（一行）。")] = False,
+    data: DataOption = Path("jingzhi-data"),
+) -> None:
+    """新建网页服务的账号（已有同名账号时更新其密码和角色）。"""
+    import getpass
+
+    from .api import add_user
+
+    with _boundary():
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass("密码：")
+            if getpass.getpass("再输入一次：") != password:
+                raise UsageError("两次输入的密码不一致")
+        user = add_user(data, name, password, role=role, district=district, community=community,
+                        community_name=community_name)
+        where = f"，社区 {user.community}" if user.community else (f"，{user.district}" if user.district else "")
+        _echo(f"已保存账号 {user.name}（{role}{where}），数据文件夹 {data}\n")
+
+
+@command
+def serve(
+    data: DataOption = Path("jingzhi-data"),
+    host: Annotated[str, typer.Option("--host", help="监听地址；默认只接受本机访问。")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口。", min=1, max=65535)] = 8000,
+) -> None:
+    """启动网页服务：社区在浏览器中填写自评、查看得分，复核人员查看区域看板并复核。"""
+    from .api import serve as run
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        _stderr(f"警告：正在监听 {host}，局域网内的其他电脑也能访问本服务。请只在可信的内网中这样做，"
+                "并确认防火墙设置；本服务未启用 HTTPS，建议放在 HTTPS 反向代理之后。")
+    _echo(f"网页服务已启动：http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/（数据文件夹 {data}；按 Ctrl+C 停止）\n")
+    run(data, host=host, port=port)

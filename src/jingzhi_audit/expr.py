@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -144,7 +145,7 @@ class Expression:
 
     def evaluate_bound(self, names: dict[str, Any]) -> Value:
         """Evaluate with names from ``bind`` (every fact present)."""
-        evaluator = _EVALUATOR
+        evaluator = _evaluator()
         evaluator.names = names
         try:
             value: Value = evaluator.eval(self.source, previously_parsed=self.tree.body)
@@ -190,7 +191,7 @@ def requirements(expr: Expression, facts: Mapping[str, Any], thresholds: Mapping
         needed = [n.id for n in ast.walk(right) if isinstance(n, ast.Name) and n.id in fact_of]
         if any(names.get(var) is None for var in needed):
             continue
-        evaluator = _EVALUATOR
+        evaluator = _evaluator()
         evaluator.names = names
         try:
             value = evaluator.eval(expr.source, previously_parsed=right)
@@ -366,4 +367,13 @@ def _exact_div(left: Any, right: Any) -> Fraction:
 
 
 _OPERATORS = {**DEFAULT_OPERATORS, ast.Div: _exact_div}
-_EVALUATOR = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names={})
+_THREAD = threading.local()
+
+
+def _evaluator() -> SimpleEval:
+    """This thread's evaluator: its ``names`` are set per call, so threads (the web app scores in
+    worker threads) must never share one."""
+    evaluator: SimpleEval | None = getattr(_THREAD, "evaluator", None)
+    if evaluator is None:
+        evaluator = _THREAD.evaluator = SimpleEval(operators=_OPERATORS, functions=FUNCTIONS, names={})
+    return evaluator
