@@ -168,6 +168,7 @@ class ZhUsageError(click.exceptions.UsageError):
     """A usage error with a Chinese message; shown as 用法 / 提示 / 错误, exit code 2."""
 
     def show(self, file: IO[Any] | None = None) -> None:
+        """Print 用法, the help hint and the Chinese message."""
         lines = []
         if self.ctx is not None:
             lines.append(usage_line(self.ctx.command, self.ctx))
@@ -286,12 +287,14 @@ class ZhGroup(_ChineseHelp, TyperGroup):
     """``audit`` itself: Chinese help, and every usage error of it or its commands in Chinese."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        """Parse the command line; usage errors become Chinese."""
         try:
             return super().make_context(info_name, args, parent, **extra)
         except click.exceptions.ClickException as exc:
             raise _chinese(exc, self, exc.ctx if isinstance(exc, click.exceptions.UsageError) else None) from None
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command; usage errors raised inside become Chinese."""
         try:
             return super().invoke(ctx)
         except click.exceptions.ClickException as exc:

@@ -91,6 +91,7 @@ class Document:
 
     def problem(self, loc: Iterable[str | int], field: str | None, message: str,
                 severity: Severity = "error") -> Problem:
+        """A problem placed at the line of ``loc``."""
         return Problem(self.name, self.line_of(loc), field, message, severity)
 
 
@@ -116,6 +117,7 @@ def load_bytes(raw: bytes, path: Path) -> Document:
 
 
 def parse(text: str, path: Path, *, encoding: str = "utf-8") -> Document:
+    """Parse YAML text (read before) into a Document with every line known."""
     name = display_path(path)
     if not text.strip() or all(
         not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()

@@ -85,10 +85,12 @@ class BatchResult:
 
     @property
     def rows(self) -> list[CommunityRow]:
+        """The graded communities' rows."""
         return [o.row for o in self.outcomes if o.row is not None]
 
     @property
     def failed(self) -> list[FailedFile]:
+        """The files that could not be graded."""
         return [o.failed for o in self.outcomes if o.failed is not None]
 
 
@@ -391,6 +393,7 @@ def _init_worker_inline(standard: str | None, pdf: bool, out: str, generated_at:
 
 
 def default_jobs() -> int:
+    """One worker per CPU this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux

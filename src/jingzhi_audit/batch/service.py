@@ -49,6 +49,7 @@ def skipped_files(options: BatchOptions) -> list[SkippedFile]:
 
 def run_batch(options: BatchOptions, tasks: list[Task],
               on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
+    """Grade ``tasks`` and write the district summary files."""
     from .lock import batch_lock
 
     with batch_lock(options.out):

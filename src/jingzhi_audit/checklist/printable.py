@@ -14,6 +14,7 @@ def _cell(text: str) -> str:
 
 
 def checklist_markdown(pack: Pack) -> str:
+    """The printable checklist as Markdown."""
     meta = pack.meta
     out = [f"# 《{meta.title}》{meta.code or ''} 社区自评表".replace("  ", " "), ""]
     out.append(f"规则包 {meta.id}，版本 {meta.version}。共 {len(pack.categories)} 类 {sum(len(c.items) for c in pack.categories)} 项 "
@@ -50,6 +51,7 @@ def checklist_markdown(pack: Pack) -> str:
 
 
 def checklist_html(pack: Pack) -> str:
+    """The printable checklist as HTML (for the PDF)."""
     from ..render.html_report import environment, stylesheet
 
     return environment().get_template("checklist.html.j2").render(pack=pack, css=stylesheet(), boxes=BOXES,
@@ -57,6 +59,7 @@ def checklist_html(pack: Pack) -> str:
 
 
 def checklist_pdf(pack: Pack) -> bytes:
+    """The printable checklist as PDF bytes."""
     from ..render.pdf import html_to_pdf
 
     return html_to_pdf(checklist_html(pack))

@@ -65,6 +65,7 @@ _TYPE_HINTS = {"integer": "整数", "number": "数字", "ratio": "百分比，�
 
 
 def checklist_workbook(pack: Pack, evidence: EvidenceFile | None = None) -> bytes:
+    """The Excel checklist of ``pack``, filled in from ``evidence`` when given."""
     book = Workbook()
     book.properties.creator = "jingzhi-audit"
     book.properties.created = FIXED_TIME

@@ -97,6 +97,7 @@ def default_standards(source: Pack, memo: PackMemo) -> list[str]:
 
 
 def compare(path: Path, standards: Sequence[str] = ()) -> Comparison:
+    """Grade one evidence file against several packs."""
     memo = PackMemo()
     source, evidence = load_evidence(path, pack_loader=memo)
     refs = list(standards) or default_standards(source, memo)

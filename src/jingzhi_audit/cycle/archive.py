@@ -201,6 +201,7 @@ class Archive:
 
     @property
     def is_postgresql(self) -> bool:
+        """Whether the archive is a PostgreSQL database (else SQLite)."""
         return self.engine.dialect.name == "postgresql"
 
     def dispose(self) -> None:

@@ -124,6 +124,7 @@ class DistrictRecorder:
         )
 
     def close(self) -> None:
+        """Release the archive connection."""
         if self.archive is not None:
             self.archive.dispose()
 

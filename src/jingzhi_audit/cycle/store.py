@@ -59,6 +59,7 @@ class Entry:
 
     @property
     def identity(self) -> str:
+        """The community's identity: its code, else district, street and name."""
         return identity_of(self.name, self.district, self.street, self.code)
 
 

@@ -146,6 +146,7 @@ class ClauseEntry(Model):
 
     @property
     def blank(self) -> bool:
+        """Nothing filled in (the same as no entry)."""
         return (self.status is None and not self.evidence and not self.criteria_met
                 and self.note is None and self.reason is None and self.approved_by is None
                 and self.valid_until is None)

@@ -27,7 +27,9 @@ class Locator(Protocol):
 
     name: str
 
-    def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem: ...
+    def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem:
+        """A problem placed at the line or cell of ``loc``."""
+        ...
 
 
 @dataclass

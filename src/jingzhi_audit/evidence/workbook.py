@@ -50,9 +50,11 @@ class XlsxLocator:
         self.cells: dict[Loc, str] = {}
 
     def place(self, loc: Loc, sheet: str, column: int, row: int) -> None:
+        """Remember the cell of ``loc``."""
         self.cells[loc] = _ref(sheet, column, row)
 
     def problem(self, loc: Any, field: str | None, message: str, severity: Severity = "error") -> Problem:
+        """A problem placed at the cell of ``loc``."""
         return Problem(self.name, None, deepest(self.cells, loc) or field, message, severity)
 
 

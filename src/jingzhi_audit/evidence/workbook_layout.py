@@ -124,6 +124,7 @@ def _dates(rest: str) -> tuple[dict[str, str], str]:
 
 
 def text_to_attachment(line: str) -> dict[str, str]:
+    """An evidence entry from one line of a 佐证材料 cell."""
     body, _, rest = line.partition(NOTE_SEP)
     dates, note = _dates(rest)
     body = body.strip()

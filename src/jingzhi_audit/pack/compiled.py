@@ -45,6 +45,7 @@ class Pack:
 
     @property
     def id(self) -> str:
+        """The pack's ID."""
         return self.meta.id
 
     def used_facts(self) -> list[str]:
@@ -60,9 +61,11 @@ class Pack:
         return used + [name for name in given if name not in used]
 
     def clauses(self) -> Iterator[tuple[Category, Item, Clause]]:
+        """Every clause with its category and item, in order."""
         yield from self.index.values()
 
     def counts(self) -> tuple[int, int, int]:
+        """(categories, items, clauses)."""
         return (
             len(self.categories),
             sum(len(c.items) for c in self.categories),

@@ -158,6 +158,7 @@ class ScaleStep(Model):
 
     @property
     def bound(self) -> Decimal | str | None:
+        """The step's bound (at_least or at_most), if any."""
         return self.at_least if self.at_least is not None else self.at_most
 
 

@@ -14,6 +14,7 @@ from .terminal import WIDTH, to_text
 
 
 def figure(value: float | int | bool | None, kind: str, unit: str | None) -> str:
+    """A fact's value as a person reads it (是/否, 93%, 120 户)."""
     if value is None:
         return "—"
     if isinstance(value, bool) or kind == "boolean":
@@ -25,6 +26,7 @@ def figure(value: float | int | bool | None, kind: str, unit: str | None) -> str
 
 
 def cell_text(indicator: Indicator, cell: IndicatorCell) -> str:
+    """One pack's requirement on one fact, with ✓/✗/?."""
     reqs = "；".join(f"{OPERATORS[r.op]} {figure(r.value, indicator.type, indicator.unit)}" for r in cell.requirements)
     mark = {True: " ✓", False: " ✗", None: " ?"}[cell.met]
     return f"{reqs}（{cell.clause}）{mark}"

@@ -33,6 +33,7 @@ def signed(value: float | None, places: int = 1) -> str:
 
 
 def band_words(change: int) -> str:
+    """A rating change in words (升 1 档, 降 2 档, 不变)."""
     if change > 0:
         return f"升 {change} 档"
     if change < 0:
@@ -41,6 +42,7 @@ def band_words(change: int) -> str:
 
 
 def credit(value: float | None) -> str:
+    """A clause credit as a percentage, or —."""
     return "不适用" if value is None else f"{value * 100:.0f}%"
 
 

@@ -44,6 +44,7 @@ def changes_sheet(changes: DistrictChanges) -> tuple[list[str], list[list[Any]]]
 
 
 def persisting_sheet(changes: DistrictChanges) -> tuple[list[str], list[list[Any]]]:
+    """The 仍未整改最多的条款 sheet: header and rows."""
     return ["条款", "两次都有差距的社区数"], [[p.clause, p.communities] for p in changes.persisting]
 
 

@@ -50,6 +50,7 @@ def _width_class(share: float) -> str:
 
 
 def district_context(summary: DistrictSummary) -> dict[str, Any]:
+    """What the district PDF template shows."""
     top = max((r.row.total for r in summary.ranking), default=100) or 100
     ranking = summary.ranking
     hidden = max(0, len(ranking) - SHOWN)
@@ -81,10 +82,12 @@ def _changes(summary: DistrictSummary) -> Any:
 
 
 def render_district_html(summary: DistrictSummary) -> str:
+    """The district summary as HTML (for the PDF)."""
     return environment().get_template("district.html.j2").render(district_context(summary))
 
 
 def render_district_pdf(summary: DistrictSummary) -> bytes:
+    """The district summary as PDF bytes."""
     from .pdf import html_to_pdf
 
     return html_to_pdf(render_district_html(summary))

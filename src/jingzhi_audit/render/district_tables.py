@@ -58,6 +58,7 @@ def _inert(value: Any) -> Any:
 
 
 def summary_csv(summary: DistrictSummary) -> bytes:
+    """The ranking as CSV bytes (UTF-8 with BOM, formula-safe)."""
     header, rows = ranking_table(summary)
     rows = [[_inert(v) for v in row] for row in rows]
     buffer = io.StringIO()
@@ -69,6 +70,7 @@ def summary_csv(summary: DistrictSummary) -> bytes:
 
 
 def summary_xlsx(summary: DistrictSummary) -> bytes:
+    """The district summary as an Excel workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

@@ -26,6 +26,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @functools.cache
 def environment() -> Environment:
+    """The Jinja2 environment of the reports (autoescape on, strict undefined)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -47,6 +48,7 @@ def environment() -> Environment:
 
 @functools.cache
 def stylesheet() -> Markup:
+    """The reports' CSS, as trusted markup."""
     return Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
 
 
@@ -135,4 +137,5 @@ def _trend_chart(history: Comparison | None) -> Markup | None:
 
 
 def render_html(result: Result, history: Comparison | None = None) -> str:
+    """The gap report as HTML."""
     return environment().get_template("report.html.j2").render(context(result, history))

@@ -46,6 +46,7 @@ def _review(result: Result, add: Callable[[str], None]) -> None:
 
 
 def render_markdown(result: Result) -> str:
+    """The gap report as Markdown (text from evidence escaped)."""
     c, pack, rating = result.community, result.pack, result.rating
     out: list[str] = []
     add = out.append

@@ -20,6 +20,7 @@ from .wording import basis_tag
 
 
 def num(value: Decimal | str) -> str:
+    """A number or a threshold name as printed."""
     return value if isinstance(value, str) else decimal_text(value)  # a bound may name a threshold
 
 
@@ -40,6 +41,7 @@ def pack_view(pack: Pack, ident: str | None) -> RenderableType:
 
 
 def pack_tree(pack: Pack) -> Tree:
+    """The whole pack as a tree."""
     meta = pack.meta
     cats, items, clauses = pack.counts()
     head = Text.assemble(
@@ -55,6 +57,7 @@ def pack_tree(pack: Pack) -> Tree:
 
 
 def category_tree(pack: Pack, category: Category) -> Tree:
+    """One category as a tree."""
     theme = f"（{category.theme}）" if category.theme else ""
     node = Tree(Text.assemble((f"{category.id} {category.title}", "bold"), theme,
                               (f"  {num(category.points)} 分", "cyan")))
@@ -64,6 +67,7 @@ def category_tree(pack: Pack, category: Category) -> Tree:
 
 
 def item_tree(item: Item, pack: Pack | None = None) -> Tree:
+    """One item and its clauses as a tree."""
     subtotal = sum((c.points for c in item.clauses), Decimal(0))
     node = Tree(Text.assemble((f"{item.id} {item.title}", "bold"), (f"  {num(subtotal)} 分", "cyan")))
     for clause in item.clauses:
@@ -78,6 +82,7 @@ def item_tree(item: Item, pack: Pack | None = None) -> Tree:
 
 
 def describe_source(pack: Pack, source: Source) -> str:
+    """A source as a person reads it (document, quote, note)."""
     if source.reconstructed:
         return f"重构：{source.reconstructed}"
     ref = pack.meta.documents.get(source.doc or "")
@@ -91,6 +96,7 @@ def describe_source(pack: Pack, source: Source) -> str:
 
 
 def clause_panel(pack: Pack, category: Category, item: Item, clause: Clause) -> Panel:
+    """One clause in full."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")

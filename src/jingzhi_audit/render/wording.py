@@ -98,6 +98,7 @@ def review_lines(result: Result) -> list[str]:
 
 
 def rating_note(result: Result) -> str:
+    """Why the rating is capped, if it is."""
     if result.rating.capped_by == "veto":
         return "（一票否决）"
     if result.rating.capped_by == "na_cap":
@@ -128,4 +129,5 @@ def checks_of(clause: ClauseResult) -> list[tuple[str, AutoCheck]]:
 
 
 def percent(ratio: float | None) -> str:
+    """A ratio as 93.0% (— when none)."""
     return f"{ratio * 100:.1f}%" if ratio is not None else "—"

@@ -165,6 +165,7 @@ class DistrictChanges(Model):
         return any(c.previous_on is not None or c.overdue is not None or c.ledger_error for c in self.communities)
 
     def by_path(self) -> dict[str, CommunityChange]:
+        """Each community's change, by evidence path."""
         return {c.path: c for c in self.communities}
 
 

@@ -82,6 +82,7 @@ class CommunityRow(Model):
 
 
 def row_from_result(result: Result, path: str, outputs: dict[str, str]) -> CommunityRow:
+    """The summary row of one community's result."""
     return CommunityRow(
         path=path, name=result.community.name, district=result.community.district,
         street=result.community.street, pack=result.pack.id, total=result.total, total_text=result.total_text,

@@ -318,4 +318,5 @@ class Result(Model):
 
 
 def stars(count: int) -> str:
+    """★ for each star."""
     return STARS.get(count, "")

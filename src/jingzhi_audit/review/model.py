@@ -68,6 +68,7 @@ class ReviewEntry(Model):
 
     @property
     def blank(self) -> bool:
+        """Nothing filled in (the same as no entry)."""
         return self.verdict is None and self.status is None and not self.criteria_met and self.comment is None
 
     @field_validator("status")

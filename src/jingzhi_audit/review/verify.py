@@ -28,6 +28,7 @@ class Verification:
 
     @property
     def unchanged(self) -> bool:
+        """Nothing changed since the result was made."""
         return not self.changes
 
 

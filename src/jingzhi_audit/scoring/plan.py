@@ -48,6 +48,7 @@ def build(cls: type[M], values: dict[str, Any]) -> M:
 
 
 def new(cls: type[M], **values: Any) -> M:
+    """``build`` with keyword arguments."""
     return build(cls, values)
 
 
@@ -87,6 +88,7 @@ _PLANS: dict[int, tuple[Pack, Plan]] = {}
 
 
 def plan_for(pack: Pack) -> Plan:
+    """The per-pack plan of the engine (computed once per pack)."""
     cached = _PLANS.get(id(pack))
     if cached is not None and cached[0] is pack:
         return cached[1]
