@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from ..diagnostics import nearest
 from ..errors import EvidenceError, PackError, Problem, Severity
@@ -137,12 +137,27 @@ def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack, *,
             continue
         if typed is not None:
             facts[name] = typed
-    for key, entry in data.clauses.items():
+    problems += check_entries(doc, data.clauses, pack, inferred=inferred)
+    bonus_ids = {b.id for b in pack.meta.bonus}
+    for key in data.bonus:
+        if key not in bonus_ids:
+            problems.append(doc.problem(("bonus", key), f"bonus.{key}",
+                                        f"规则包 {pack.id} 中没有加分项「{key}」{nearest(key, bonus_ids)}"))
+    return facts, problems
+
+
+def check_entries(doc: Locator, entries: Mapping[str, Any], pack: Pack, *, inferred: bool = False,
+                  criteria_only_when_partial: bool = False) -> list[Problem]:
+    """Problems of clause entries (an evidence file's, or a reviewer's corrections) against ``pack``:
+    unknown clause IDs, N/A where not allowed, a partial clause without its criteria (k/n), criteria
+    that do not exist; with ``criteria_only_when_partial``, criteria named for another status."""
+    problems: list[Problem] = []
+    for key, entry in entries.items():
         loc = ("clauses", key)
         found = pack.index.get(key)
         if found is None:
             problems.append(doc.problem(loc, f"clauses.{key}",
-                                        f"规则包 {pack.id} 中没有条款 {key}{_nearest_clause(key, pack)}"))
+                                        f"规则包 {pack.id} 中没有条款 {key}{nearest_clause(key, pack)}"))
             continue
         if entry is None:
             continue
@@ -160,19 +175,18 @@ def check_against_pack(doc: Locator, data: EvidenceFile, pack: Pack, *,
             if not allowed:
                 problems.append(doc.problem((*loc, "criteria_met"), f"clauses.{key}.criteria_met",
                                             f"条款 {key} 没有细项，不能填写 criteria_met"))
+            elif criteria_only_when_partial and entry.status != "partial":
+                problems.append(doc.problem((*loc, "criteria_met"), f"clauses.{key}.criteria_met",
+                                            "只有复核认定为部分达标时才填写已达到的细项"))
             for k, ident in enumerate(entry.criteria_met):
                 if allowed and ident not in allowed:
                     problems.append(doc.problem((*loc, "criteria_met", k), f"clauses.{key}.criteria_met",
                                                 f"条款 {key} 没有细项「{ident}」；可选：{'、'.join(allowed)}"))
-    bonus_ids = {b.id for b in pack.meta.bonus}
-    for key in data.bonus:
-        if key not in bonus_ids:
-            problems.append(doc.problem(("bonus", key), f"bonus.{key}",
-                                        f"规则包 {pack.id} 中没有加分项「{key}」{nearest(key, bonus_ids)}"))
-    return facts, problems
+    return problems
 
 
-def _nearest_clause(key: str, pack: Pack) -> str:
+def nearest_clause(key: str, pack: Pack) -> str:
+    """A hint naming the clauses beside ``key`` (or the closest IDs), for an unknown clause."""
     head = key.rpartition(".")[0]
     siblings = [cid for cid in pack.index if cid.rpartition(".")[0] == head]
     if siblings:

@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import yamlio
-from ..diagnostics import nearest, validation_problems
+from ..diagnostics import validation_problems
 from ..errors import EvidenceError, InputError, Problem
-from ..evidence.loader import Evidence, PackLoader, cached_pack, load_evidence
+from ..evidence.loader import Evidence, PackLoader, cached_pack, check_entries, load_evidence
 from ..pack import Pack
 from .model import ReviewFile
 from .source import ReviewSource
@@ -46,44 +46,12 @@ def check_review(source: ReviewSource, pack: Pack, evidence: Evidence) -> list[P
     """Every problem of the review against the pack (clause IDs, statuses, criteria)."""
     doc, data = source.locator, source.data
     problems: list[Problem] = []
-    for key, entry in data.clauses.items():
-        loc: tuple[str, ...] = ("clauses", key)
-        found = pack.index.get(key)
-        if found is None:
-            problems.append(doc.problem(loc, f"clauses.{key}",
-                                        f"规则包 {pack.id} 中没有条款 {key}{_nearest_clause(key, pack)}"))
-            continue
-        if entry is None:
-            continue
-        clause = found[2]
-        if entry.status == "na" and not clause.na_allowed:
-            problems.append(doc.problem((*loc, "status"), f"clauses.{key}.status",
-                                        f"条款 {key}「{clause.title or clause.text}」不允许标为不适用"))
-        if entry.criteria_met:
-            allowed = [c.id for c in clause.criteria or []]
-            if not allowed:
-                problems.append(doc.problem((*loc, "criteria_met"), f"clauses.{key}.criteria_met",
-                                            f"条款 {key} 没有细项，不能填写 criteria_met"))
-            elif entry.status != "partial":
-                problems.append(doc.problem((*loc, "criteria_met"), f"clauses.{key}.criteria_met",
-                                            "只有复核认定为部分达标时才填写已达到的细项"))
-            for k, ident in enumerate(entry.criteria_met):
-                if allowed and ident not in allowed:
-                    problems.append(doc.problem((*loc, "criteria_met", k), f"clauses.{key}.criteria_met",
-                                                f"条款 {key} 没有细项「{ident}」；可选：{'、'.join(allowed)}"))
+    problems += check_entries(doc, data.clauses, pack, criteria_only_when_partial=True)
     for label in data.attachments:
         if PurePosixPath(label).is_absolute() or ".." in PurePosixPath(label).parts:
             problems.append(doc.problem(("attachments", label), f"attachments.{label}",
                                         "佐证文件须写相对于证据文件的路径"))
     return problems
-
-
-def _nearest_clause(key: str, pack: Pack) -> str:
-    head = key.rpartition(".")[0]
-    siblings = [cid for cid in pack.index if cid.rpartition(".")[0] == head]
-    if siblings:
-        return f"（{head} 下的条款为：{'、'.join(siblings)}）"
-    return nearest(key, pack.index)
 
 
 def load_review(path: Path, *, standard: str | None = None,
