@@ -7,7 +7,6 @@ collected in one run. Warnings (unused facts, stray spaces in Chinese text) do n
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
@@ -15,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import nearest
-from ..errors import InputError, Problem
+from ..errors import Problem
 from ..exact import decimal_text
 from ..expr import Expression, ExpressionError, compile_expression, sample_value
-from ..files import display_path, is_file, read_text
 from ..yamlio import Document, Loc
 from .compiled import Pack, RawPack, pack_files, pack_sha256
 from .model import Category, Clause, FactDef, Item, PackMeta, Scale, Source, Threshold
+from .sources import SourceTexts
 
 
 def criterion_key(clause: str, criterion: str) -> str:
@@ -34,8 +33,6 @@ def gate_key(rating: str, gate: str) -> str:
     return f"gate:{rating}:{gate}"
 
 _CJK_GAP = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
-SOURCE_LIMIT = 5 * 1024 * 1024  # a source text (a press release) is a few KB
-_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
 
 
 def validate_raw(raw: RawPack) -> tuple[Pack | None, list[Problem]]:
@@ -103,7 +100,7 @@ class _Validator:
         self.used_facts: set[str] = set()
         self.facts = dict(meta.facts)  # every declared fact: the shared vocabulary's, then the pack's
         self.used_thresholds: set[str] = set()
-        self._doc_texts: dict[str, str | None] = {}
+        self.sources = SourceTexts(folder, meta, meta_doc)
 
     # -- helpers -------------------------------------------------------------------------------
     def error(self, doc: Document, loc: Loc, field: str | None, message: str) -> None:
@@ -401,38 +398,8 @@ class _Validator:
 
     # -- sources -------------------------------------------------------------------------------
     def check_source(self, doc: Document, loc: Loc, field: str, source: Source) -> None:
-        if source.doc is None:
-            return
-        ref = self.meta.documents.get(source.doc)
-        if ref is None:
-            known = "、".join(self.meta.documents) or "（无）"
-            self.error(doc, (*loc, "doc"), f"{field}.doc",
-                       f"文献「{source.doc}」未在 pack.yaml 的 documents 中登记（已登记：{known}）")
-            return
-        if source.quote is None or ref.file is None:
-            return
-        text = self._document_text(source.doc, ref.file)
-        if text is not None and _normalise(source.quote) not in text:
-            self.error(doc, (*loc, "quote"), f"{field}.quote",
-                       f"引文在 {ref.file} 中找不到：「{source.quote}」（引文须逐字摘自原文）")
-
-    def _document_text(self, key: str, file: str) -> str | None:
-        if key not in self._doc_texts:
-            path = (self.folder / file).resolve()
-            text: str | None = None
-            if not path.is_relative_to(self.folder.resolve()):
-                self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
-                           "原文文件必须位于规则包文件夹之内")
-            elif not is_file(path):
-                self.error(self.meta_doc, ("documents", key, "file"), f"documents.{key}.file",
-                           f"原文文件不存在：{display_path(path)}")
-            else:
-                try:  # the one reader: size limit, and the encodings Chinese editors save (GBK …)
-                    text = _normalise(read_text(path, limit=SOURCE_LIMIT)[0])
-                except InputError as exc:
-                    self.problems.extend(exc.problems)
-            self._doc_texts[key] = text
-        return self._doc_texts[key]
+        """A source's document is registered, and its quote is found verbatim in the text."""
+        self.problems.extend(self.sources.check(doc, loc, field, source))
 
     def check_unused(self) -> None:
         doc = self.meta_doc
@@ -447,10 +414,3 @@ class _Validator:
 def _child_of(child: str, parent: str) -> bool:
     head, _, tail = child.rpartition(".")
     return head == parent and tail.isdigit()
-
-
-def _normalise(text: str) -> str:
-    """Compare quotes by their words only: drop spaces, punctuation and pinyin annotations."""
-    text = _PINYIN.sub("", unicodedata.normalize("NFKC", text))
-    return "".join(ch for ch in text if ch.isalnum())
-
