@@ -308,9 +308,13 @@ def add_user(data_dir: Path, name: str, password: str, *, role: str, district: s
              community: str | None = None, community_name: str | None = None) -> Any:
     """``audit users add``: create an account of the web app (and a community account's evidence
     folder, ``DIR/communities/<code>/community.yaml``, when it has none)."""
-    from .serve.folders import ensure_community
-    from .serve.store import Store
+    try:
+        from .serve.folders import ensure_community
+        from .serve.store import Store
+    except ImportError as exc:  # argon2-cffi and friends come with the serve extra
+        from .errors import SetupError
 
+        raise SetupError(f"网页服务的账号需要额外的依赖（{exc.name}）：请安装 pip install 'jingzhi-audit[serve]'") from None
     store = Store(data_dir)
     try:
         user = store.add_user(name, password, role, district=district, community=community)
