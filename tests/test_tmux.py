@@ -46,7 +46,14 @@ def screen(tmux: list[str], width: int, command: str) -> str:
     captured = subprocess.run([*tmux, "capture-pane", "-p", "-J", "-S", "-", "-t", "audit"], check=True,
                               capture_output=True, text=True).stdout
     lines = captured.splitlines()
-    return "\n".join(lines[lines.index("=BEGIN=") + 1:lines.index("=END=")])
+    # a marker line may come joined to the typed command line: when that line exactly fills a row,
+    # tmux counts it as wrapped and -J joins the next line to it (it depends on the paths' lengths)
+    begin = next(i for i, line in enumerate(lines) if line.endswith("=BEGIN="))  # the typed line ends "done"
+    end = next(i for i in range(begin + 1, len(lines)) if lines[i].endswith("=END="))
+    body = lines[begin + 1:end]
+    if lines[end] != "=END=":  # the last output line filled its row: keep it, without the marker
+        body.append(lines[end].removesuffix("=END="))
+    return "\n".join(body)
 
 
 @pytest.mark.parametrize("width", [60, 80])
