@@ -17,12 +17,11 @@ from .files import (
     protect_user_file,
     refuse_input,
     refuse_overwrite,
-    write_bytes_atomic,
+    write_atomic,
     write_text_atomic,
 )
 from .pack import Pack, load_pack, resolve_pack
 from .result import Result
-from .scoring import score
 
 if TYPE_CHECKING:
     from .batch.runner import BatchOptions, Outcome, Task
@@ -46,10 +45,7 @@ def save(data: str | bytes, output: Path, *, source: Path | None = None, what: s
     protect_user_file(output, force)
     if force is not None:
         refuse_overwrite(output, force, what="输出文件")
-    if isinstance(data, bytes):
-        write_bytes_atomic(output, data)
-    else:
-        write_text_atomic(output, data)
+    write_atomic(output, data)
 
 
 # -- validate, schema, show ------------------------------------------------------------------------
@@ -151,17 +147,10 @@ def assess(path: Path, *, standard: str | None = None, review: Path | None = Non
            generated_at: str | None = None, pack_loader: PackLoader = cached_pack) -> Result:
     """``audit score``: load an evidence file (YAML or Excel), check it against its pack, score it;
     with a review (``review``, or ``<name>.review.yaml`` beside the file) add the reviewed figures."""
-    from .review.locate import find_review
+    from .review.service import assess_reviewed  # the review modules load only when there is one
 
-    pack, evidence = load_evidence(path, standard=standard, pack_loader=pack_loader)
-    when = generated_at or now_iso()
-    own = score(pack, evidence, generated_at=when)
-    found = review if review is not None else find_review(path)
-    if found is None:
-        return own
-    from .review.service import with_review
-
-    return with_review(pack, evidence, own, found, generated_at=when)
+    return assess_reviewed(path, standard=standard, review=review, generated_at=generated_at or now_iso(),
+                           pack_loader=pack_loader)
 
 
 def init_review(evidence: Path, output: Path | None = None, *, force: bool = False) -> Path:
@@ -221,8 +210,7 @@ def checklist(output: Path, *, standard: str = DEFAULT_STANDARD, format: str | N
     protect_user_file(output, force)  # before the work: a person's file is refused at once
     refuse_overwrite(output, force, what="输出文件")
     pack = load_pack(resolve_pack(standard))
-    data = chosen.build(pack)
-    write_bytes_atomic(output, data) if isinstance(data, bytes) else write_text_atomic(output, data)
+    write_atomic(output, chosen.build(pack))
     return len(pack.index)
 
 

@@ -226,6 +226,11 @@ def write_text_atomic(path: Path, text: str, *, encoding: str = "utf-8") -> None
     write_bytes_atomic(path, text.encode(encoding))
 
 
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """A renderer's output, text (as UTF-8) or bytes, written atomically."""
+    write_bytes_atomic(path, data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
 USER_FILES = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".csv")
 """Kinds of file a person writes by hand: an output never replaces one without --force."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputError, Problem
 from ..evidence.formats import refusal
-from ..files import display_path, write_bytes_atomic, write_text_atomic
+from ..files import display_path, write_atomic
 from ..pack import Pack
 from ..result import RatingBand
 from ..result.district import CommunityRow, DistrictSummary, FailedFile, SkippedFile
@@ -113,10 +113,6 @@ def write_summary(summary: DistrictSummary, out: Path, *, pdf: bool) -> list[Pat
         if name == "pdf" and not pdf:
             continue
         path = out / f"summary{renderer.suffix}"
-        data = renderer.render(summary)
-        if isinstance(data, bytes):
-            write_bytes_atomic(path, data)
-        else:
-            write_text_atomic(path, data)
+        write_atomic(path, renderer.render(summary))
         written.append(path)
     return written

@@ -39,20 +39,27 @@ def _stamp(folder: Path) -> tuple[int, ...]:
     return tuple(stamp)
 
 
+def _cached(store: dict[str, tuple[tuple[int, ...], Any]], folder: Path, compute: Any) -> Any:
+    """``compute()`` for ``folder``, or what it gave last time if the folder's stamp is unchanged."""
+    key = str(folder)
+    stamp = _stamp(folder)
+    with _cache_lock:
+        hit = store.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = compute()
+    with _cache_lock:
+        store[key] = (stamp, value)
+    return value
+
+
 def assess_folder(folder: Path) -> Result:
     """``audit score`` of the community's ``community.yaml`` (with its review when there is one)."""
     from ..clock import now_iso
     from ..review.service import assess_reviewed  # what api.assess (audit score) runs
 
-    key = str(folder)
-    stamp = _stamp(folder)
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    result = assess_reviewed(folder / EVIDENCE, generated_at=now_iso(), pack_loader=PACKS)
-    with _cache_lock:
-        _cache[key] = (stamp, result)
+    result: Result = _cached(_cache, folder, lambda: assess_reviewed(
+        folder / EVIDENCE, generated_at=now_iso(), pack_loader=PACKS))
     return result
 
 
@@ -64,15 +71,7 @@ def evidence_of(folder: Path) -> tuple[Pack, EvidenceFile]:
     the same stamps (a page view does not re-read an unchanged file)."""
     from .folders import read_evidence
 
-    key = str(folder)
-    stamp = _stamp(folder)
-    with _cache_lock:
-        hit = _data.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    found = read_evidence(folder / EVIDENCE)
-    with _cache_lock:
-        _data[key] = (stamp, found)
+    found: tuple[Pack, EvidenceFile] = _cached(_data, folder, lambda: read_evidence(folder / EVIDENCE))
     return found
 
 
