@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +34,45 @@ def test_sqlite_is_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
     # and the file is a real SQLite database the sqlite3 module reads
     with sqlite3.connect(tmp_path / "a.sqlite") as db:
         assert db.execute("SELECT version FROM schema_version").fetchall() == [(current_version(),)]
+
+
+_SWITCH_ON_GO = """
+import sqlite3, sys, time
+from jingzhi_audit.cycle.archive import BUSY_TIMEOUT_MS, _switch_to_wal
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # as the archive's connect listener does
+print("ready", flush=True)
+start = float(sys.stdin.readline())
+while time.time() < start:  # spin: all of them leave within microseconds of each other
+    pass
+try:
+    _switch_to_wal(db.cursor())
+except sqlite3.OperationalError as exc:
+    print(exc)
+    sys.exit(1)
+print(db.execute("PRAGMA journal_mode").fetchone()[0])
+"""
+
+
+def test_connections_that_switch_one_new_file_to_wal_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    """Two connections switching a new file to WAL at once deadlock, and SQLite fails one of them
+    at once ("database is locked", without the busy handler): two ``audit batch`` runs started
+    together onto a new archive failed 1 in 60 times, a bare pair of connections 1 in 5. Each
+    round releases three processes, all ready and spinning, onto one new file at one instant."""
+    outcomes = []
+    for round_ in range(10):
+        path = tmp_path / f"a{round_}.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-c", _SWITCH_ON_GO, str(path)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True) for _ in range(3)]
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        start = time.time() + 0.2
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write(f"{start}\n")
+            proc.stdin.flush()
+        outcomes += [proc.communicate(timeout=120)[0].strip() for proc in procs]
+    assert outcomes == ["wal"] * 30
 
 
 def test_a_second_migration_applies_to_an_archive_of_version_1(tmp_path: Path, years: dict[str, Result],

@@ -12,6 +12,9 @@ locked transaction). An archive of a newer version than this tool is refused, ne
 from __future__ import annotations
 
 import datetime as dt
+import random
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -161,7 +164,7 @@ def _sqlite_listeners(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: WAL itself may wait
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; never corrupt
         # Checkpoint every ~40 MB of WAL instead of 4 MB: a district's results (~180 KB each) would
         # otherwise checkpoint, and wait for the disk, every 20 communities.
@@ -175,6 +178,26 @@ def _sqlite_listeners(engine: Engine) -> None:
         # cannot wait for another writer (SQLite fails it at once); an immediate one waits.
         immediate = conn.get_execution_options().get("write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the file.
+
+    Two connections that switch a new file to WAL at the same moment both hold a shared lock and
+    both want the exclusive one; SQLite sees the deadlock and fails one of them at once with
+    "database is locked", without calling the busy handler (1 in 5 pairs of processes started
+    together). Once the other has switched, the file is WAL and the pragma returns at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay * (1 + random.random()))  # jitter: the two do not retry in step
+        delay = min(delay * 2, 0.2)
 
 
 class Archive:
