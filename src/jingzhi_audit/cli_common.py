@@ -169,7 +169,8 @@ def record(result: Any, archive: str) -> Any:
     outcome = run(result, archive)
     for warning in outcome.warnings:
         stderr(f"注意：{warning}")
-    done = "已记入归档" if outcome.created else "归档中已有这份证据的评估，未重复记录"
+    done = ("已记入归档" if outcome.created else "归档中已有这份证据的评估，已更新它的复核" if outcome.review_updated
+            else "归档中已有这份证据的评估，未重复记录")
     change = outcome.history
     moved = f"；与上次（{change.previous_on}，{change.previous_total_text}）相比 {change.total_change:+.1f}" if change else ""
     stderr(f"{done} {outcome.archive}{moved}")

@@ -93,7 +93,7 @@ def _schema_v1(md: MetaData) -> tuple[Table, Table, Table]:
         Column("generated_at", String(40), nullable=False),
         Column("recorded_at", String(40), nullable=False),
         Column("result_json", Text, nullable=False),
-        # reserved for reviews of an assessment (issue 14); nothing writes it yet
+        # the inspector's review of the assessment (the result's review object), or NULL
         Column("review_json", Text),
         UniqueConstraint("community_id", "evidence_sha256", "pack_sha256", name="uq_assessment_evidence"),
     )
@@ -122,7 +122,7 @@ communities, assessments, gaps = _schema_v1(metadata)
 
 # -- migrations ------------------------------------------------------------------------------
 def _migration_1(conn: Connection) -> None:
-    """The initial schema: communities, assessments (with the reserved review_json), gaps."""
+    """The initial schema: communities, assessments (with review_json), gaps."""
     frozen = MetaData()
     _schema_v1(frozen)
     frozen.create_all(conn)

@@ -42,6 +42,7 @@ def entry_from_json(text: str) -> Entry:
         rating_stars=rating["stars"], generated_at=data["generated_at"],
         gaps=tuple(GapEntry(g["clause"], g["category"], g["reason"], g["points_lost"], g["credit"])
                    for g in data["gaps"]),
+        review_json=json.dumps(data["review"], ensure_ascii=False) if data.get("review") else None,
     )
 
 

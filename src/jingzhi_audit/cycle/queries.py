@@ -1,11 +1,13 @@
 """Reading the archive: a community's assessments in order, the district's latest changes, a stored result.
 
 Assessments of a community are ordered by assessment date, then by when they were recorded.
-Every query here reads only the indexed columns, except ``stored_result`` (one full result JSON).
+Every query here reads only the indexed columns and the review an assessment was recorded with,
+except ``stored_result`` (one full result JSON).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,20 +17,43 @@ from sqlalchemy import Connection, func, select
 from ..errors import ArchiveError
 from ..exact import r4
 from ..result import Result
-from ..result.cycle import AssessmentRow, CommunityHistory, CommunityRef, DistrictHistory, LatestRow
+from ..result.cycle import (
+    ArchivedReview,
+    AssessmentRow,
+    CommunityHistory,
+    CommunityRef,
+    DistrictHistory,
+    LatestRow,
+)
 from .archive import Archive, assessments, communities
 
 _ROW_COLUMNS = (assessments.c.id, assessments.c.assessed_on, assessments.c.community_name, assessments.c.pack_id,
                 assessments.c.pack_version, assessments.c.total, assessments.c.total_text, assessments.c.rating_id,
-                assessments.c.rating_label, assessments.c.rating_stars, assessments.c.gap_count)
+                assessments.c.rating_label, assessments.c.rating_stars, assessments.c.gap_count, assessments.c.review_json)
 _ORDER = (assessments.c.assessed_on, assessments.c.recorded_at, assessments.c.id)
 
 
 def _row(values: Sequence[Any], change: float | None = None) -> AssessmentRow:
-    (id_, on, name, pack_id, version, total, text, rating_id, label, stars, gap_count) = values
+    (id_, on, name, pack_id, version, total, text, rating_id, label, stars, gap_count, review) = values
     return AssessmentRow(id=id_, assessed_on=on, name=name, pack_id=pack_id, pack_version=version, total=total,
                          total_text=text, rating_id=rating_id, rating_label=label, rating_stars=stars,
-                         gaps=gap_count, change=change)
+                         gaps=gap_count, change=change, review=_review(review))
+
+
+def _review(stored: str | None) -> ArchivedReview | None:
+    """The figures of a recorded review (``review_json``); None without one, or when it is unreadable."""
+    if not stored:
+        return None
+    try:
+        data = json.loads(stored)
+        rating = data["rating"]
+        return ArchivedReview(
+            state=data["state"], reviewer=data.get("reviewer"), reviewed_on=data.get("reviewed_on"),
+            total=data["total"], total_text=data["total_text"], rating_label=rating["label"],
+            rating_stars=rating["stars"], difference=data["difference"],
+            disagreements=len(data.get("disagreements") or []), signed=data.get("seal") is not None)
+    except (ValueError, KeyError, TypeError, ValidationError):
+        return None
 
 
 def change_of(current: float, previous: float | None) -> float | None:

@@ -139,6 +139,7 @@ class RecordOutcome:
     created: bool
     warnings: list[str]
     history: Comparison | None
+    review_updated: bool = False  # the evidence was recorded before; its assessment took this review
 
 
 def record_command(result: Result, spec: str) -> RecordOutcome:
@@ -150,6 +151,7 @@ def record_command(result: Result, spec: str) -> RecordOutcome:
     archive = open_archive(spec)
     try:
         recorded = record(archive, entry_from_result(result), result.model_dump_json())
-        return RecordOutcome(archive.name, recorded.created, recorded.warnings, history_for(archive, result))
+        return RecordOutcome(archive.name, recorded.created, recorded.warnings, history_for(archive, result),
+                             recorded.review_updated)
     finally:
         archive.dispose()

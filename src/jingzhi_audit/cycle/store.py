@@ -8,11 +8,17 @@ Community identity: ``code:<社区代码>`` when the evidence gives a code, else
 ``name:<区>|<街道>|<名称>``. A renamed community with the same code stays one community (the
 latest name is kept; each assessment keeps the name it was graded under). A code seen under
 another district than before is recorded under the same code, and a warning says so.
+
+Reviews: an assessment keeps the inspector's review (``review_json``: the result's ``review``
+object) it was recorded with. The same evidence scored again with a new or changed review (a
+review written after the self-assessment was recorded, or one that has since lapsed) is not a new
+assessment: the recorded one takes the new review, and its stored result JSON with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +62,7 @@ class Entry:
     rating_stars: int
     generated_at: str
     gaps: tuple[GapEntry, ...] = field(default_factory=tuple)
+    review_json: str | None = None  # the result's review object, when it was scored with a review
 
     @property
     def identity(self) -> str:
@@ -82,6 +89,7 @@ def entry_from_result(result: Result) -> Entry:
         total=result.total, total_text=result.total_text, rating_id=result.rating.id,
         rating_label=result.rating.label, rating_stars=result.rating.stars, generated_at=result.generated_at,
         gaps=tuple(GapEntry(g.clause, g.category, g.reason, g.points_lost, g.credit) for g in result.gaps),
+        review_json=result.review.model_dump_json() if result.review is not None else None,
     )
 
 
@@ -106,6 +114,7 @@ class Recorded:
     created: bool  # False: the same evidence (and pack) was already recorded for this community
     warnings: list[str]
     previous: Previous | None = None
+    review_updated: bool = False  # not created, but the recorded assessment took this run's review
 
 
 def _now() -> str:
@@ -140,6 +149,9 @@ _HISTORY = select(assessments.c.id, assessments.c.assessed_on, assessments.c.tot
                   assessments.c.pack_sha256).where(assessments.c.community_id == bindparam("cid")).order_by(
     assessments.c.assessed_on, assessments.c.recorded_at, assessments.c.id)
 _ADD_ASSESSMENT = insert(assessments).returning(assessments.c.id)
+_STORED_REVIEW = select(assessments.c.review_json).where(assessments.c.id == bindparam("aid"))
+_SET_REVIEW = update(assessments).where(assessments.c.id == bindparam("aid")).values(
+    review_json=bindparam("review_json"), result_json=bindparam("result_json"))
 _ADD_GAPS = insert(gaps)
 
 
@@ -149,7 +161,8 @@ def record_in(conn: Connection, entry: Entry, result_json: str) -> Recorded:
     community_id, warnings, history = _community(conn, entry, now)
     for k, row in enumerate(history):
         if (row[6], row[7]) == (entry.evidence_sha256, entry.pack_sha256):
-            return Recorded(int(row[0]), community_id, False, warnings, _previous(history[:k]))
+            updated = _take_review(conn, int(row[0]), entry, result_json)
+            return Recorded(int(row[0]), community_id, False, warnings, _previous(history[:k]), updated)
     inserted = conn.execute(_ADD_ASSESSMENT, {
         "community_id": community_id, "assessed_on": entry.assessed_on, "period_from": entry.period_from,
         "period_to": entry.period_to, "community_name": entry.name, "district": entry.district,
@@ -158,7 +171,7 @@ def record_in(conn: Connection, entry: Entry, result_json: str) -> Recorded:
         "evidence_path": entry.evidence_path, "total": entry.total, "total_text": entry.total_text,
         "rating_id": entry.rating_id, "rating_label": entry.rating_label, "rating_stars": entry.rating_stars,
         "gap_count": len(entry.gaps), "generated_at": entry.generated_at, "recorded_at": now,
-        "result_json": result_json, "review_json": None,
+        "result_json": result_json, "review_json": entry.review_json,
     })
     assessment_id = int(inserted.scalar_one())
     if entry.gaps:
@@ -168,6 +181,27 @@ def record_in(conn: Connection, entry: Entry, result_json: str) -> Recorded:
     # the new assessment comes after every earlier-recorded one of the same date or before
     earlier = [row for row in history if row[1] <= entry.assessed_on]
     return Recorded(assessment_id, community_id, True, warnings, _previous(earlier))
+
+
+def _take_review(conn: Connection, assessment_id: int, entry: Entry, result_json: str) -> bool:
+    """Give a recorded assessment this run's review when it differs from the one it has. A run
+    without a review never removes one (the review file may simply not be beside this copy)."""
+    if entry.review_json is None:
+        return False
+    stored = conn.execute(_STORED_REVIEW, {"aid": assessment_id}).scalar()
+    if stored is not None and _same_review(stored, entry.review_json):
+        return False
+    conn.execute(_SET_REVIEW, {"aid": assessment_id, "review_json": entry.review_json, "result_json": result_json})
+    return True
+
+
+def _same_review(a: str, b: str) -> bool:
+    """The same review in the same state: equal but for the path it was read from (a batch and an
+    ``audit score`` name one file differently)."""
+    first, second = json.loads(a), json.loads(b)
+    first.pop("path", None)
+    second.pop("path", None)
+    return bool(first == second)
 
 
 def _previous(rows: Sequence[Any]) -> Previous | None:

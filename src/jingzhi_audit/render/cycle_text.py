@@ -12,6 +12,7 @@ from rich.text import Text
 from ..result import stars
 from ..result.cycle import (
     OUTCOME_LABELS,
+    AssessmentRow,
     ClauseChange,
     CommunityHistory,
     Diff,
@@ -158,43 +159,63 @@ def diff_markdown(d: Diff, plan: PlanCheck | None = None) -> str:
     return "\n".join(lines)
 
 
+def reviewed(a: AssessmentRow) -> str:
+    """The reviewed (official) figures of an archived assessment: 「95.0 良好」, marked when lapsed
+    or unsigned; empty without a review."""
+    r = a.review
+    if r is None or r.state == "none":
+        return ""
+    marks = [m for m in ("已失效" if r.state == "lapsed" else "", "" if r.signed else "未签署") if m]
+    return f"{r.total_text} {r.rating_label}" + (f"（{'，'.join(marks)}）" if marks else "")
+
+
 def history_view(h: CommunityHistory | DistrictHistory) -> RenderableType:
-    """``audit history`` in the terminal: one community's assessments, or the district's latest."""
+    """``audit history`` in the terminal: one community's assessments, or the district's latest
+    (with a 复核后 column when any of them was recorded with an inspector's review)."""
     if isinstance(h, CommunityHistory):
         c = h.community
         head = Text.assemble((c.name, "bold"), f"  {' '.join(x for x in (c.district, c.street) if x)}"
                              f"{'  社区代码 ' + c.code if c.code else ''}  归档编号 {c.id}")
         table = Table(pad_edge=False)
+        with_review = any(reviewed(a) for a in h.assessments)
         for name, justify in (("编号", "right"), ("评估日期", "left"), ("总分", "right"), ("等级", "left"), ("变化", "right"),
-                              ("差距", "right"), ("规则包", "left")):
+                              ("差距", "right"), ("规则包", "left")) + ((("复核后", "left"),) if with_review else ()):
             table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
         for a in h.assessments:
             table.add_row(str(a.id), a.assessed_on, a.total_text, f"{a.rating_label}{stars(a.rating_stars)}", signed(a.change),
-                          str(a.gaps), f"{a.pack_id} {a.pack_version}")
+                          str(a.gaps), f"{a.pack_id} {a.pack_version}", *((reviewed(a),) if with_review else ()))
         return Group(head, table)
     table = Table(title=f"{h.district or '全部'}社区：最近一次评估与上次相比（{len(h.communities)} 个）",
                   title_justify="left", pad_edge=False)
+    with_review = any(reviewed(row.latest) for row in h.communities)
     for name, justify in (("编号", "right"), ("社区", "left"), ("街道", "left"), ("次数", "right"),
-                          ("最近评估", "left"), ("总分", "right"), ("等级", "left"), ("变化", "right")):
+                          ("最近评估", "left"), ("总分", "right"), ("等级", "left"), ("变化", "right")) + (
+                              (("复核后", "left"),) if with_review else ()):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for row in h.communities:
         a = row.latest
         table.add_row(str(row.community.id), Text(row.community.name), Text(row.community.street or ""),
-                      str(row.assessments), a.assessed_on, a.total_text, a.rating_label, signed(a.change))
+                      str(row.assessments), a.assessed_on, a.total_text, a.rating_label, signed(a.change),
+                      *((reviewed(a),) if with_review else ()))
     return table
 
 
 def history_markdown(h: CommunityHistory | DistrictHistory) -> str:
     """``audit history -f markdown``."""
     if isinstance(h, CommunityHistory):
-        lines = [f"# {_md(h.community.name)} 评估历史", "", "| 评估日期 | 总分 | 等级 | 变化 | 差距 | 规则包 |",
-                 "|---|---:|---|---:|---:|---|"]
+        with_review = any(reviewed(a) for a in h.assessments)
+        extra, rule = (" 复核后 |", "---|") if with_review else ("", "")
+        lines = [f"# {_md(h.community.name)} 评估历史", "", f"| 评估日期 | 总分 | 等级 | 变化 | 差距 | 规则包 |{extra}",
+                 f"|---|---:|---|---:|---:|---|{rule}"]
         lines += [f"| {a.assessed_on} | {a.total_text} | {a.rating_label} | {signed(a.change)} | {a.gaps} | "
-                  f"{a.pack_id} {a.pack_version} |" for a in h.assessments]
+                  f"{a.pack_id} {a.pack_version} |" + (f" {reviewed(a)} |" if with_review else "") for a in h.assessments]
         return "\n".join(lines) + "\n"
-    lines = [f"# {_md(h.district or '全部')}社区评估历史", "", "| 编号 | 社区 | 街道 | 次数 | 最近评估 | 总分 | 等级 | 变化 |",
-             "|---:|---|---|---:|---|---:|---|---:|"]
+    with_review = any(reviewed(r.latest) for r in h.communities)
+    extra, rule = (" 复核后 |", "---|") if with_review else ("", "")
+    lines = [f"# {_md(h.district or '全部')}社区评估历史", "",
+             f"| 编号 | 社区 | 街道 | 次数 | 最近评估 | 总分 | 等级 | 变化 |{extra}",
+             f"|---:|---|---|---:|---|---:|---|---:|{rule}"]
     lines += [f"| {r.community.id} | {_md(r.community.name)} | {_md(r.community.street)} | {r.assessments} | "
               f"{r.latest.assessed_on} | {r.latest.total_text} | {r.latest.rating_label} | {signed(r.latest.change)} |"
-              for r in h.communities]
+              + (f" {reviewed(r.latest)} |" if with_review else "") for r in h.communities]
     return "\n".join(lines) + "\n"

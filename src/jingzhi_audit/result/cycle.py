@@ -91,6 +91,21 @@ class CommunityRef(Model):
     code: str | None
 
 
+class ArchivedReview(Model):
+    """The inspector's review an archived assessment was recorded with (its official figures)."""
+
+    state: Literal["valid", "lapsed", "none"]
+    reviewer: str | None = None
+    reviewed_on: str | None = None
+    total: float
+    total_text: str = Field(description="复核后总分（显示值）")
+    rating_label: str
+    rating_stars: int
+    difference: float = Field(description="复核后总分 − 自评总分")
+    disagreements: int = Field(description="不同意的条款数")
+    signed: bool = Field(description="复核已签署（有封印）")
+
+
 class AssessmentRow(Model):
     id: int
     assessed_on: str
@@ -104,6 +119,7 @@ class AssessmentRow(Model):
     rating_stars: int
     gaps: int
     change: float | None = Field(None, description="与上一次评估相比的总分变化")
+    review: ArchivedReview | None = Field(None, description="记录时的复核；没有复核时为 null")
 
 
 class CommunityHistory(Model):
