@@ -8,18 +8,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from jingzhi_audit.cli import app
-from tests.review.helpers import copy_fixtures
-
-
-@pytest.fixture
-def community(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = copy_fixtures(tmp_path) / "community"
-    monkeypatch.chdir(folder)
-    return folder
 
 
 def _run(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]

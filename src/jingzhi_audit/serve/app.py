@@ -42,13 +42,14 @@ class Web:
         self.secure_cookies = False
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+        from ..render.cycle_text import reviewed
         from ..result import FLAG_LABELS, REASON_LABELS, REVIEW_STATE_LABELS, STATUS_LABELS
         from ..review.model import VERDICT_LABELS
 
         self.env.globals.update(
             ROLE_LABELS={"admin": "管理员", "inspector": "复核人员", "community": "社区"},
             STATUS_LABELS=STATUS_LABELS, FLAG_LABELS=FLAG_LABELS, REASON_LABELS=REASON_LABELS,
-            VERDICT_LABELS=VERDICT_LABELS, REVIEW_STATE_LABELS=REVIEW_STATE_LABELS)
+            VERDICT_LABELS=VERDICT_LABELS, REVIEW_STATE_LABELS=REVIEW_STATE_LABELS, reviewed=reviewed)
 
     def record(self, code: str, at: str, by: str, action: str, result: Result | None, reviewed: float | None = None) -> None:
         """Log an action of ``by`` and record the result in the archive (the cycle's assessments)."""
